@@ -1,0 +1,162 @@
+// The plugin's configuration: one zod schema is the single source of truth. Kong's plugin `Schema`
+// (and so Kong's defaults and type checks) is generated from it by src/kong/to-kong-schema.ts, and
+// the same schema validates each instance's config, adding the checks Kong cannot express.
+import { z } from 'zod';
+
+/** Named redaction presets; each is a regular expression kept in src/telemetry/redaction.ts. */
+export const REDACT_PRESETS = ['email', 'payment_card', 'bearer_token', 'api_key'] as const;
+
+/** The two metric families of the telemetry contract (§3.1 and §3.2). */
+export const METRIC_FAMILIES = ['gen_ai', 'kong'] as const;
+
+const isHttpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+const isRegExp = (value: string): boolean => {
+  try {
+    new RegExp(value, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const endpoint = (signal: 'traces' | 'metrics') =>
+  z
+    .string()
+    .refine(isHttpUrl, { message: 'must be an http(s) URL' })
+    .nullish()
+    .describe(
+      `OTLP/HTTP protobuf URL for ${signal}, including the path (e.g. http://collector:4318/v1/${signal}). ` +
+        `Unset: OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/${signal}, ` +
+        `else http://localhost:4318/v1/${signal}.`,
+    );
+
+const headerMap = (what: string) =>
+  z
+    .record(z.string(), z.string().meta({ kong: { referenceable: true } }))
+    .nullish()
+    .describe(what);
+
+const PricingEntry = z
+  .object({
+    model: z
+      .string()
+      .min(1)
+      .describe('Model name pattern; `*` matches any run of characters (e.g. `gpt-4o*`).'),
+    input: z.number().min(0).describe('Price per 1M input (prompt) tokens.'),
+    output: z.number().min(0).describe('Price per 1M output (completion) tokens.'),
+    cached_input: z
+      .number()
+      .min(0)
+      .nullish()
+      .describe('Price per 1M cached input tokens; unset: the input price.'),
+  })
+  .describe('One price-table entry.');
+
+export const ConfigSchema = z.object({
+  traces_endpoint: endpoint('traces'),
+  metrics_endpoint: endpoint('metrics'),
+  headers: headerMap(
+    'HTTP headers sent with every OTLP export (traces and metrics), e.g. `Authorization: Api-Token …` for Dynatrace. Values may be Kong vault references.',
+  ),
+  metrics_headers: headerMap(
+    'Extra HTTP headers for metric exports only; they override `headers` of the same name. Values may be Kong vault references.',
+  ),
+  resource_attributes: z
+    .record(z.string(), z.string())
+    .nullish()
+    .describe('Extra OpenTelemetry resource attributes (added to OTEL_RESOURCE_ATTRIBUTES).'),
+  service_name: z.string().min(1).default('kong').describe('Resource `service.name` of the telemetry.'),
+  semconv: z
+    .enum(['legacy', 'latest', 'both'])
+    .nullish()
+    .describe(
+      'Attribute vocabulary: `legacy` (OpenLLMetry names Dynatrace documents), `latest` (OpenTelemetry GenAI semconv 1.41), or `both`. Unset: `latest` when OTEL_SEMCONV_STABILITY_OPT_IN contains gen_ai_latest_experimental, else `both`.',
+    ),
+  capture_message_content: z
+    .boolean()
+    .nullish()
+    .describe(
+      'Export prompts, completions and tool definitions (redacted, truncated). Needs ai-proxy `logging.log_payloads`. Unset: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on; default off. (Content export arrives with issue #3; until then nothing is captured.)',
+    ),
+  max_content_length: z
+    .int()
+    .min(16)
+    .max(1048576)
+    .default(4096)
+    .describe('Maximum characters of one exported content value; longer values are cut with a `…[truncated]` marker.'),
+  redact_patterns: z
+    .array(z.string().min(1).refine(isRegExp, { message: 'must be a valid regular expression' }))
+    .default([])
+    .describe('Regular expressions (JavaScript syntax) whose matches are replaced by `[REDACTED]` in exported content.'),
+  redact_presets: z
+    .array(z.enum(REDACT_PRESETS))
+    .default([...REDACT_PRESETS])
+    .describe('Named redaction patterns applied to exported content: e-mail addresses, payment-card numbers, bearer tokens, common API-key formats.'),
+  sample_ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe('Share of traces sampled (parent-based: a sampled caller is always followed). Metrics count every call.'),
+  metric_families: z
+    .array(z.enum(METRIC_FAMILIES))
+    .default([...METRIC_FAMILIES])
+    .describe('Metric families to export: `gen_ai` (OpenTelemetry GenAI names) and `kong` (the names of Kong\'s Prometheus AI metrics). (Metrics arrive with issue #4.)'),
+  metrics_temporality: z
+    .enum(['cumulative', 'delta'])
+    .nullish()
+    .describe(
+      'Aggregation temporality of exported metrics; `delta` for Dynatrace direct ingest. Unset: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else `cumulative`. (Metrics arrive with issue #4.)',
+    ),
+  metrics_export_interval_ms: z
+    .int()
+    .min(100)
+    .max(3600000)
+    .default(60000)
+    .describe('Interval between metric exports, in milliseconds. (Metrics arrive with issue #4.)'),
+  timeout_ms: z
+    .int()
+    .min(100)
+    .max(60000)
+    .default(5000)
+    .describe('Upper bound of one OTLP export, retries included, in milliseconds.'),
+  max_queue_size: z
+    .int()
+    .min(1)
+    .max(15360)
+    .default(2048)
+    .describe('Spans waiting for export; when full, new spans are dropped and counted.'),
+  max_export_batch_size: z
+    .int()
+    .min(1)
+    .max(4096)
+    .default(512)
+    .describe('Spans per OTLP export request.'),
+  scheduled_delay_ms: z
+    .int()
+    .min(10)
+    .max(60000)
+    .default(1000)
+    .describe('Longest time a span waits in the queue before an export starts, in milliseconds.'),
+  consumer_in_metrics: z
+    .boolean()
+    .default(false)
+    .describe('Add the consumer to metric attributes (`kong.auth.consumer.name`, `consumer`). Off by default: one series per consumer. (Metrics arrive with issue #4.)'),
+  pricing: z
+    .array(PricingEntry)
+    .default([])
+    .describe('Price table used when Kong logged no cost: the first entry whose pattern matches the model wins. (Cost from this table arrives with issue #3.)'),
+});
+
+/** Validated configuration, defaults applied. */
+export type Config = z.output<typeof ConfigSchema>;
+/** Configuration as Kong (or a test) supplies it. */
+export type ConfigInput = z.input<typeof ConfigSchema>;

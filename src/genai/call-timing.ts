@@ -1,0 +1,51 @@
+// Start and duration of an LLM call from Kong's timestamps (contract §2 "Timing" and §5).
+// Derived stream timings approximate what Kong observed: Kong sees frames, not tokens.
+import type { CallTiming, RequestMode } from './types';
+
+export interface TimingInputs {
+  readonly mode: RequestMode;
+  /** `started_at`, ms epoch. */
+  readonly startedAt?: number;
+  readonly latencies: {
+    readonly kong?: number;
+    readonly proxy?: number;
+    readonly receive?: number;
+    readonly request?: number;
+  };
+  /** `meta.llm_latency`, ms. */
+  readonly llmLatency?: number;
+  /** `usage.time_to_first_token`, ms (EE 3.12+). */
+  readonly timeToFirstToken?: number;
+}
+
+/** A latency Kong logged, or undefined when absent, negative (`-1` = no upstream) or absurd. */
+const span = (ms: number | undefined): number | undefined =>
+  ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+
+export function callTiming(input: TimingInputs, now: () => number = Date.now): CallTiming {
+  const { latencies } = input;
+  const kongMs = span(latencies.kong) ?? 0;
+  const requestMs = span(latencies.request);
+  const startedAt =
+    input.startedAt !== undefined && Number.isFinite(input.startedAt) && input.startedAt > 0
+      ? input.startedAt
+      : now() - (requestMs ?? 0);
+  const startMs = startedAt + kongMs;
+
+  if (input.mode === 'stream') {
+    const ttft = span(input.timeToFirstToken) ?? span(latencies.proxy);
+    const generation = span(latencies.receive);
+    if (ttft !== undefined || generation !== undefined) {
+      return {
+        startMs,
+        durationMs: (ttft ?? 0) + (generation ?? 0),
+        timeToFirstTokenMs: ttft,
+        generationMs: generation,
+      };
+    }
+  } else {
+    const duration = span(input.llmLatency) ?? span(latencies.proxy);
+    if (duration !== undefined) return { startMs, durationMs: duration };
+  }
+  return { startMs, durationMs: Math.max(0, (requestMs ?? 0) - kongMs) };
+}

@@ -1,0 +1,199 @@
+// Serialized Kong log -> LlmCall[]: one call per AI entry (all Kong log shapes), with the facts
+// of its payloads, timings, tokens and Kong context. Total: never throws on any input.
+import { findAiEntries, type AiEntry } from './ai-entries';
+import { callTiming } from './call-timing';
+import { operationFromPath } from './payloads/operation';
+import { arr, num, obj, parseJsonText, str } from './payloads/json';
+import { parseRequestPayload } from './payloads/request';
+import { parseResponsePayload } from './payloads/response';
+import { serverInfo } from './server-info';
+import { tokenUsage } from './token-usage';
+import type {
+  CacheInfo,
+  CallOutcome,
+  KongContext,
+  LlmCall,
+  RequestFacts,
+  RequestMode,
+  ResponseFacts,
+} from './types';
+
+type Table = Record<string, unknown>;
+
+/** Kong logs `UNSPECIFIED` when it could not tell the model (e.g. multipart bodies). */
+const UNSPECIFIED_MODEL = 'UNSPECIFIED';
+
+/** The LLM calls of one serialized log (a parsed object). An empty list when there are none. */
+export function callsFromLog(log: unknown): LlmCall[] {
+  const root = obj(log);
+  if (root === undefined) return [];
+  const entries = findAiEntries(root.ai);
+  if (entries.length === 0) return [];
+  const shared = sharedFacts(root);
+  return entries.map(entry => buildCall(entry, shared));
+}
+
+/** Facts of the request that every AI entry of the log shares. */
+interface SharedFacts {
+  readonly kong: Omit<KongContext, 'pluginId'>;
+  readonly outcome: CallOutcome;
+  readonly traceparent?: string;
+  readonly contentType?: string;
+  readonly upstreamUri?: string;
+  readonly upstreamPort?: number;
+  readonly latencies: Table;
+  readonly startedAt?: number;
+}
+
+function sharedFacts(root: Table): SharedFacts {
+  const request = obj(root.request);
+  const response = obj(root.response);
+  const route = obj(root.route);
+  const service = obj(root.service);
+  const consumer = obj(root.consumer);
+  const tries = arr(root.tries);
+  const lastTry = tries === undefined ? undefined : obj(tries[tries.length - 1]);
+  return {
+    kong: {
+      routeName: str(route?.name),
+      routeId: str(route?.id),
+      serviceName: str(service?.name),
+      serviceId: str(service?.id),
+      consumerUsername: str(consumer?.username) ?? str(consumer?.custom_id),
+      consumerId: str(consumer?.id),
+      workspaceName: str(root.workspace_name),
+      requestId: str(request?.id),
+      traceId: str(obj(root.trace_id)?.w3c),
+    },
+    outcome: outcomeOf(root, response),
+    traceparent: header(obj(request?.headers), 'traceparent'),
+    contentType: header(obj(response?.headers), 'content-type'),
+    upstreamUri: str(root.upstream_uri),
+    upstreamPort: intLike(lastTry?.port),
+    latencies: obj(root.latencies) ?? {},
+    startedAt: num(root.started_at),
+  };
+}
+
+function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
+  const { meta, usage } = entry;
+  const provider = str(meta.provider_name) ?? 'unknown';
+  const requestBody = payloadValue(entry.payload?.request);
+  const request: RequestFacts =
+    requestBody === undefined ? {} : parseRequestPayload(requestBody, provider);
+  const responseBody = payloadValue(entry.payload?.response);
+  const response: ResponseFacts =
+    responseBody === undefined ? {} : parseResponsePayload(responseBody);
+  const mode = requestMode(str(meta.request_mode), request, shared.contentType);
+  const details = {
+    cached: num(obj(usage.prompt_tokens_details)?.cached_tokens),
+    reasoning: num(obj(usage.completion_tokens_details)?.reasoning_tokens),
+  };
+  const kongCost = num(usage.cost);
+  const latencies = shared.latencies;
+  return {
+    source: entry.source,
+    provider,
+    operation:
+      response.operation ?? request.operation ?? operationFromPath(shared.upstreamUri) ?? 'chat',
+    requestModel: model(str(meta.request_model)) ?? model(request.model),
+    responseModel: model(response.model) ?? model(str(meta.response_model)),
+    mode,
+    usage: tokenUsage(
+      {
+        promptTokens: num(usage.prompt_tokens) ?? num(usage.prompt_token),
+        completionTokens: num(usage.completion_tokens) ?? num(usage.completion_token),
+        totalTokens: num(usage.total_tokens),
+        cachedTokens: details.cached,
+        reasoningTokens: details.reasoning,
+      },
+      response,
+      provider,
+      mode,
+    ),
+    kongCost: kongCost !== undefined && kongCost > 0 ? kongCost : undefined,
+    timing: callTiming({
+      mode,
+      startedAt: shared.startedAt,
+      latencies: {
+        kong: num(latencies.kong),
+        proxy: num(latencies.proxy),
+        receive: num(latencies.receive),
+        request: num(latencies.request),
+      },
+      llmLatency: num(meta.llm_latency),
+      timeToFirstToken: num(usage.time_to_first_token),
+    }),
+    request,
+    response,
+    server: serverInfo({
+      provider,
+      azureInstance: str(meta.azure_instance_id),
+      azureDeployment: str(meta.azure_deployment_id),
+      azureApiVersion: str(meta.azure_api_version),
+      port: shared.upstreamPort,
+    }),
+    outcome: shared.outcome,
+    kong: { ...shared.kong, pluginId: str(meta.plugin_id) },
+    cache: cacheInfo(entry.cache),
+    traceparent: shared.traceparent,
+  };
+}
+
+/** Payloads are JSON text in the log; tolerate an already-decoded table too. */
+function payloadValue(value: unknown): unknown {
+  if (typeof value === 'string') return parseJsonText(value);
+  return obj(value);
+}
+
+function requestMode(
+  logged: string | undefined,
+  request: RequestFacts,
+  contentType: string | undefined,
+): RequestMode {
+  if (logged === 'stream' || logged === 'oneshot') return logged;
+  if (request.stream === true) return 'stream';
+  return contentType?.toLowerCase().startsWith('text/event-stream') === true ? 'stream' : 'oneshot';
+}
+
+function outcomeOf(root: Table, response: Table | undefined): CallOutcome {
+  const httpStatus = intLike(response?.status);
+  const upstreamStatus = intLike(root.upstream_status);
+  const failedStatus = [httpStatus, upstreamStatus].find(s => s !== undefined && s >= 400);
+  const isError = failedStatus !== undefined || str(root.source) === 'error';
+  return {
+    httpStatus,
+    upstreamStatus,
+    isError,
+    errorType: isError ? (failedStatus !== undefined ? String(failedStatus) : '_OTHER') : undefined,
+  };
+}
+
+function cacheInfo(cache: Table | undefined): CacheInfo | undefined {
+  if (cache === undefined) return undefined;
+  return {
+    status: str(cache.cache_status),
+    vectorDb: str(cache.vector_db),
+    embeddingsProvider: str(cache.embeddings_provider),
+    embeddingsModel: str(cache.embeddings_model),
+    fetchLatencyMs: num(cache.fetch_latency),
+    embeddingsLatencyMs: num(cache.embeddings_latency),
+  };
+}
+
+const model = (name: string | undefined): string | undefined =>
+  name === undefined || name === '' || name === UNSPECIFIED_MODEL ? undefined : name;
+
+/** Kong logs some integers as strings (`upstream_status: "200"`). */
+function intLike(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+}
+
+/** A header from a serialized header table: values may be a string or a list of strings. */
+function header(headers: Table | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  if (typeof value === 'string') return value;
+  const list = arr(value);
+  return list === undefined ? undefined : str(list[0]);
+}

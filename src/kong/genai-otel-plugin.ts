@@ -1,0 +1,55 @@
+// The plugin instance Kong's plugin server creates per plugin config: validates the config once,
+// then turns each request's serialized log into telemetry. It observes and never acts: it makes
+// one PDK call per request and never throws into the plugin server.
+import { Pipeline } from '../pipeline/pipeline';
+import { loadConfig } from '../pipeline/load-config';
+import { warnLine } from '../telemetry/diag-logger';
+import { selfStats } from '../telemetry/self-stats';
+import type { LogPhasePdk } from './pdk';
+
+/**
+ * kong-js-pluginserver's CloseInstance drops the instance without telling it, so a pipeline is
+ * released when its instance is garbage collected (or at once through `close()` where a server
+ * calls it). Pipelines hold no reference back to instances.
+ */
+const releaseOnCollect = new FinalizationRegistry<Pipeline>(pipeline => pipeline.close());
+
+export class GenAiOtelPlugin {
+  private readonly pipeline: Pipeline | undefined;
+
+  constructor(rawConfig: unknown) {
+    const loaded = loadConfig(rawConfig);
+    if (!loaded.ok) {
+      // One clear line per instance; the instance then emits nothing and traffic is unaffected.
+      process.stderr.write(`[genai-otel] ERROR invalid plugin config, telemetry disabled: ${loaded.message}\n`);
+      this.pipeline = undefined;
+      return;
+    }
+    this.pipeline = new Pipeline(loaded.config);
+    releaseOnCollect.register(this, this.pipeline, this);
+  }
+
+  /** Kong's log phase: runs in a timer after the client has its response. */
+  async log(kong: LogPhasePdk): Promise<void> {
+    // The call is made even when disabled: kong-js-pluginserver leaks an event record for every
+    // handler that makes no PDK call (kong-pluginserver.md §5 trap 21).
+    const serialized = await kong.log.serialize();
+    if (this.pipeline === undefined) {
+      selfStats.skip('invalid_config');
+      return;
+    }
+    try {
+      this.pipeline.processLogText(serialized);
+    } catch (error) {
+      selfStats.skip('handler_error');
+      warnLine('handler-error', `WARN log handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Releases the exporters of this instance (for servers that report instance closing). */
+  close(): void {
+    if (this.pipeline === undefined) return;
+    releaseOnCollect.unregister(this);
+    this.pipeline.close();
+  }
+}

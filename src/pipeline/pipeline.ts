@@ -1,0 +1,69 @@
+// One pipeline, two doors: the Kong log handler and the `replay` tool both feed serialized logs
+// here. Serialized log text -> LlmCalls -> span + metric points -> process-wide exporters.
+import type { Tracer } from '@opentelemetry/api';
+import type { Config } from '../../schemas/config';
+import { callsFromLog } from '../genai/calls';
+import { callCost, PriceTable } from '../genai/cost';
+import type { LlmCall } from '../genai/types';
+import { recordSpan } from '../telemetry/record-span';
+import { selfStats } from '../telemetry/self-stats';
+import { spanAttributes, spanName } from '../telemetry/span-attributes';
+import { acquireTracer, type TracerLease } from '../telemetry/tracer-registry';
+import { resolveTraceSettings } from '../telemetry/trace-settings';
+import { resolveSemconvMode, type SemconvMode } from '../telemetry/vocabulary';
+
+export class Pipeline {
+  private readonly mode: SemconvMode;
+  private readonly prices: PriceTable;
+  private readonly traces: TracerLease;
+  private closed = false;
+
+  constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
+    this.mode = resolveSemconvMode(config.semconv, env);
+    this.prices = new PriceTable(config.pricing);
+    this.traces = acquireTracer(resolveTraceSettings(config, env));
+  }
+
+  /** Processes one serialized log (`kong.log.serialize()` output). Returns the calls it found. */
+  processLogText(text: unknown): readonly LlmCall[] {
+    if (typeof text !== 'string') {
+      selfStats.skip('unparsable_log');
+      return [];
+    }
+    let log: unknown;
+    try {
+      log = JSON.parse(text);
+    } catch {
+      selfStats.skip('unparsable_log');
+      return [];
+    }
+    return this.processLog(log);
+  }
+
+  /** Processes one already-decoded serialized log. */
+  processLog(log: unknown): readonly LlmCall[] {
+    const calls = callsFromLog(log);
+    if (calls.length === 0) {
+      selfStats.skip('no_ai_data');
+      return calls;
+    }
+    for (const call of calls) this.record(call, this.traces.tracer);
+    return calls;
+  }
+
+  /** Releases the exporters this pipeline borrowed (config change or shutdown). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.traces.release();
+  }
+
+  private record(call: LlmCall, tracer: Tracer): void {
+    const cost = callCost(call, this.prices);
+    recordSpan(tracer, {
+      call,
+      name: spanName(call, this.mode),
+      attributes: spanAttributes(call, this.mode, cost),
+    });
+  }
+}

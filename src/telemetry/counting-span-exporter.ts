@@ -1,0 +1,34 @@
+// Wraps the OTLP span exporter to count exported spans and failed exports (contract §7), and to
+// say so on stderr at WARN (rate-limited) instead of failing silently.
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { warnLine } from './diag-logger';
+import { selfStats } from './self-stats';
+
+export class CountingSpanExporter implements SpanExporter {
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.inner.export(spans, result => {
+      if (result.code === ExportResultCode.SUCCESS) {
+        selfStats.spansExported += spans.length;
+      } else {
+        selfStats.spanExportFailures += 1;
+        selfStats.spansLostInFailedExports += spans.length;
+        warnLine(
+          'span-export-failed',
+          `WARN span export failed (${spans.length} spans lost, ${selfStats.spanExportFailures} failed exports so far): ${result.error?.message ?? 'unknown error'}`,
+        );
+      }
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,214 @@
+// Process-wide MeterProviders keyed by metric export settings (contract §7): instances borrow the
+// instruments of their settings; the last lease shuts the provider down (exporting what is left).
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { Config } from '../../schemas/config';
+import { installDiagLogger } from './diag-logger';
+import {
+  createMetricInstruments,
+  METRIC_CARDINALITY_LIMIT,
+  type MetricInstruments,
+} from './metric-instruments';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
+import { settingsKey } from './trace-settings';
+
+export interface MetricSettings {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly temporality: 'cumulative' | 'delta';
+  readonly exportIntervalMs: number;
+  /** Hard bound of one export (the reader's timeout), never longer than the interval. */
+  readonly timeoutMs: number;
+  readonly serviceName: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_METRICS_URL = 'http://localhost:4318/v1/metrics';
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+
+/** Contract §6: config, else OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else the base endpoint + path. */
+export function metricsUrl(configured: string | null | undefined, env: NodeJS.ProcessEnv): string {
+  if (configured != null) return configured;
+  const specific = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+  if (specific !== undefined) return specific;
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (base !== undefined) return `${base.replace(/\/+$/, '')}/v1/metrics`;
+  return DEFAULT_METRICS_URL;
+}
+
+/** `lowmemory` is delta for every instrument kind we use (sync counters and histograms). */
+function temporality(
+  configured: 'cumulative' | 'delta' | null | undefined,
+  env: NodeJS.ProcessEnv,
+): 'cumulative' | 'delta' {
+  if (configured != null) return configured;
+  const pref = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE)?.toLowerCase();
+  return pref === 'delta' || pref === 'lowmemory' ? 'delta' : 'cumulative';
+}
+
+/** `metrics_headers` override `headers` of the same name; HTTP header names ignore case. */
+function mergeHeaders(
+  base: Readonly<Record<string, string>> | null | undefined,
+  override: Readonly<Record<string, string>> | null | undefined,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...(base ?? {}) };
+  for (const [name, value] of Object.entries(override ?? {})) {
+    for (const existing of Object.keys(merged)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    }
+    merged[name] = value;
+  }
+  return merged;
+}
+
+export function resolveMetricSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): MetricSettings {
+  return {
+    url: metricsUrl(config.metrics_endpoint, env),
+    headers: mergeHeaders(config.headers, config.metrics_headers),
+    temporality: temporality(config.metrics_temporality, env),
+    exportIntervalMs: config.metrics_export_interval_ms,
+    timeoutMs: Math.min(config.timeout_ms, config.metrics_export_interval_ms),
+    serviceName: config.service_name,
+    resourceAttributes: { ...(config.resource_attributes ?? {}) },
+  };
+}
+
+/** Same resource as the trace pipeline, so spans and metrics land on the same entity. */
+export function metricResource(settings: MetricSettings): Resource {
+  return defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(
+      resourceFromAttributes({
+        ...settings.resourceAttributes,
+        'service.name': settings.serviceName,
+      }),
+    );
+}
+
+interface Entry {
+  readonly provider: MeterProvider;
+  readonly instruments: MetricInstruments;
+  users: number;
+}
+
+const entries = new Map<string, Entry>();
+/** Shutdowns started by a last release, awaited by shutdownAllMeterProviders. */
+const closing = new Set<Promise<void>>();
+// Kong's plugin server never tells a plugin object it was closed: an owner that is garbage
+// collected gives its lease back.
+const finalizer = new FinalizationRegistry<() => void>(release => release());
+
+export interface MeterLease {
+  /** The OTLP pipeline's instruments, plus the Prometheus endpoint's when it is on. */
+  readonly instruments: readonly MetricInstruments[];
+  /** Gives the provider back (idempotent); the last lease shuts it down. */
+  release(): void;
+}
+
+/**
+ * Borrows the instruments of `settings`. With `owner`, the lease is also released when the owner
+ * is garbage collected (plugin instances get no close notification).
+ */
+export function acquireMeterInstruments(settings: MetricSettings, owner?: object): MeterLease {
+  installDiagLogger();
+  const key = settingsKey(settings);
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    const provider = createProvider(settings);
+    entry = {
+      provider,
+      instruments: createMetricInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION)),
+      users: 0,
+    };
+    entries.set(key, entry);
+  }
+  entry.users += 1;
+  const held = entry;
+  const prometheus = prometheusInstruments(() => metricResource(settings));
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    held.users -= 1;
+    if (held.users > 0 || entries.get(key) !== held) return;
+    entries.delete(key);
+    // shutdown() runs a last collect + export, so the final interval is not lost.
+    const done = held.provider.shutdown().catch(() => undefined); // reported through diag
+    closing.add(done);
+    void done.then(() => closing.delete(done));
+  };
+  const token = {};
+  if (owner !== undefined) finalizer.register(owner, release, token);
+  return {
+    instruments: prometheus === undefined ? [held.instruments] : [held.instruments, prometheus],
+    release: () => {
+      finalizer.unregister(token);
+      release();
+    },
+  };
+}
+
+/** Number of live OTLP meter providers (for tests and leak checks). */
+export const liveMeterProviders = (): number => entries.size;
+
+/**
+ * Exports the last interval of every provider and shuts everything down (Prometheus endpoint
+ * included); resolves when done or when the deadline passes, never rejects.
+ */
+export async function shutdownAllMeterProviders(deadlineMs: number): Promise<void> {
+  const all = [...entries.values()];
+  entries.clear();
+  const work = Promise.all([
+    ...all.map(e => e.provider.shutdown({ timeoutMillis: deadlineMs }).catch(() => undefined)),
+    ...closing,
+    shutdownPrometheusEndpoint().catch(() => undefined),
+  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>(resolve => {
+    timer = setTimeout(resolve, deadlineMs);
+    timer.unref();
+  });
+  await Promise.race([work.then(() => undefined), deadline]);
+  clearTimeout(timer);
+}
+
+function createProvider(settings: MetricSettings): MeterProvider {
+  const exporter = new OTLPMetricExporter({
+    url: settings.url,
+    headers: { ...settings.headers },
+    timeoutMillis: settings.timeoutMs,
+    temporalityPreference:
+      settings.temporality === 'delta'
+        ? AggregationTemporality.DELTA
+        : AggregationTemporality.CUMULATIVE,
+  });
+  return new MeterProvider({
+    resource: metricResource(settings),
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: settings.exportIntervalMs,
+        // The exporter's own timeout is an idle timeout; this is the only hard bound per export.
+        exportTimeoutMillis: settings.timeoutMs,
+        cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,104 @@
+// LlmCall -> span name and attributes (contract §2.1, §2.2) for the configured vocabulary.
+// No message content here: content goes through content-attributes.ts and redaction only.
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { CallCost } from '../genai/cost';
+import type { LlmCall } from '../genai/types';
+import * as K from './kong-attributes';
+import * as S from './semconv';
+import {
+  emitsLatest,
+  emitsLegacy,
+  latestOperationName,
+  latestProviderName,
+  type SemconvMode,
+} from './vocabulary';
+
+export function spanName(call: LlmCall, mode: SemconvMode): string {
+  if (mode === 'legacy') return `${call.provider}.${call.operation}`;
+  const operation = latestOperationName(call.operation);
+  return call.requestModel === undefined ? operation : `${operation} ${call.requestModel}`;
+}
+
+export function spanAttributes(
+  call: LlmCall,
+  mode: SemconvMode,
+  cost: CallCost | undefined,
+): Attributes {
+  const a: Attributes = {};
+  const set = (key: string, value: AttributeValue | undefined): void => {
+    if (value !== undefined) a[key] = value;
+  };
+  const { request: req, response: res, usage, server, kong } = call;
+
+  set(S.ATTR_GEN_AI_REQUEST_MODEL, call.requestModel);
+  set(S.ATTR_GEN_AI_RESPONSE_MODEL, call.responseModel);
+  set(S.ATTR_GEN_AI_REQUEST_MAX_TOKENS, req.maxTokens);
+  set(S.ATTR_GEN_AI_REQUEST_TEMPERATURE, req.temperature);
+  set(S.ATTR_GEN_AI_REQUEST_TOP_P, req.topP);
+  set(S.ATTR_GEN_AI_RESPONSE_ID, res.id);
+  set(S.ATTR_SERVER_ADDRESS, server.address);
+  set(S.ATTR_SERVER_PORT, server.address === undefined ? undefined : server.port);
+  set(K.ATTR_KONG_ROUTE_NAME, kong.routeName);
+  set(K.ATTR_KONG_ROUTE_ID, kong.routeId);
+  set(K.ATTR_KONG_SERVICE_NAME, kong.serviceName);
+  set(K.ATTR_KONG_SERVICE_ID, kong.serviceId);
+  set(K.ATTR_KONG_CONSUMER_USERNAME, kong.consumerUsername);
+  set(K.ATTR_KONG_AUTH_CONSUMER_NAME, kong.consumerUsername);
+  set(K.ATTR_KONG_CONSUMER_ID, kong.consumerId);
+  set(K.ATTR_KONG_WORKSPACE_NAME, kong.workspaceName);
+  set(K.ATTR_KONG_REQUEST_ID, kong.requestId);
+  set(K.ATTR_KONG_PLUGIN_ID, kong.pluginId);
+  set(K.ATTR_KONG_GEN_AI_REQUEST_MODE, call.mode);
+  if (usage.estimated) set(K.ATTR_KONG_GEN_AI_USAGE_ESTIMATED, true);
+  if (cost !== undefined) {
+    set(K.ATTR_GEN_AI_USAGE_COST, cost.value);
+    set(K.ATTR_KONG_GEN_AI_COST_SOURCE, cost.source);
+  }
+  if (call.outcome.isError) set(S.ATTR_ERROR_TYPE, call.outcome.errorType);
+  // Azure content-filter verdicts are not content: emitted in every mode whenever present.
+  set(S.ATTR_GEN_AI_PROMPT_FILTER_RESULTS, res.promptFilterResults);
+  res.choices?.forEach(choice => {
+    set(`${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.content_filter_results`, choice.contentFilterResults);
+  });
+
+  if (emitsLegacy(mode)) {
+    set(S.ATTR_GEN_AI_SYSTEM, call.provider);
+    set(S.ATTR_LLM_REQUEST_TYPE, call.operation);
+    set(S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS, usage.inputTokens);
+    set(S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, usage.outputTokens);
+    set(S.ATTR_LLM_USAGE_TOTAL_TOKENS, usage.totalTokens);
+    set(S.ATTR_GEN_AI_OPENAI_API_BASE, server.apiBase);
+    set(S.ATTR_GEN_AI_OPENAI_API_VERSION, server.apiVersion);
+    set(S.ATTR_GEN_AI_OPENAI_SYSTEM_FINGERPRINT, res.systemFingerprint);
+    set(S.ATTR_LLM_IS_STREAMING, call.mode === 'stream');
+    res.choices?.forEach(choice => {
+      set(`${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.finish_reason`, choice.finishReason);
+    });
+  }
+
+  if (emitsLatest(mode)) {
+    set(S.ATTR_GEN_AI_OPERATION_NAME, latestOperationName(call.operation));
+    set(S.ATTR_GEN_AI_PROVIDER_NAME, latestProviderName(call.provider, server.address));
+    set(S.ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+    set(S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
+    set(S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens);
+    set(S.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, res.systemFingerprint);
+    set(S.ATTR_GEN_AI_REQUEST_TOP_K, req.topK);
+    set(S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, req.frequencyPenalty);
+    set(S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, req.presencePenalty);
+    set(S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, req.stopSequences?.slice());
+    set(S.ATTR_GEN_AI_REQUEST_SEED, req.seed);
+    set(S.ATTR_GEN_AI_REQUEST_CHOICE_COUNT, req.choiceCount !== 1 ? req.choiceCount : undefined);
+    if (call.mode === 'stream') set(S.ATTR_GEN_AI_REQUEST_STREAM, true);
+    set(S.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimension);
+    const reasons = res.choices
+      ?.map(c => c.finishReason)
+      .filter((r): r is string => r !== undefined);
+    if (reasons !== undefined && reasons.length > 0) set(S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+    if (call.timing.timeToFirstTokenMs !== undefined) {
+      set(S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, call.timing.timeToFirstTokenMs / 1000);
+    }
+  }
+  return a;
+}

@@ -1,0 +1,52 @@
+// Which attribute vocabulary to emit, and the value mappings between Kong's names and semconv's.
+import type { Operation } from '../genai/types';
+
+export type SemconvMode = 'legacy' | 'latest' | 'both';
+
+/**
+ * The config field wins; unset, `OTEL_SEMCONV_STABILITY_OPT_IN` containing
+ * `gen_ai_latest_experimental` selects `latest` (the semconv transition rule), else `both`.
+ */
+export function resolveSemconvMode(
+  configured: SemconvMode | null | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): SemconvMode {
+  if (configured != null) return configured;
+  const optIn = env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '';
+  return optIn.split(',').some(v => v.trim() === 'gen_ai_latest_experimental') ? 'latest' : 'both';
+}
+
+export const emitsLegacy = (mode: SemconvMode): boolean => mode !== 'latest';
+export const emitsLatest = (mode: SemconvMode): boolean => mode !== 'legacy';
+
+const LATEST_OPERATION: Record<Operation, string> = {
+  chat: 'chat',
+  completion: 'text_completion',
+  embedding: 'embeddings',
+};
+
+/** `gen_ai.operation.name` for an operation (`llm.request.type` uses the Operation as is). */
+export const latestOperationName = (operation: Operation): string => LATEST_OPERATION[operation];
+
+const LATEST_PROVIDER: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  azure: 'azure.ai.openai',
+  anthropic: 'anthropic',
+  cohere: 'cohere',
+  mistral: 'mistral_ai',
+  gemini: 'gcp.gemini',
+  bedrock: 'aws.bedrock',
+  deepseek: 'deepseek',
+  xai: 'x_ai',
+};
+
+/**
+ * `gen_ai.provider.name` for a Kong provider name. Gemini reached through Vertex AI (Kong's
+ * `gemini` provider with a Vertex endpoint) is `gcp.vertex_ai`; unknown providers pass through.
+ */
+export function latestProviderName(provider: string, serverAddress?: string): string {
+  if (provider === 'gemini' && serverAddress?.endsWith('aiplatform.googleapis.com')) {
+    return 'gcp.vertex_ai';
+  }
+  return LATEST_PROVIDER[provider] ?? provider;
+}
