@@ -84,7 +84,7 @@ export const ConfigSchema = z.object({
     .boolean()
     .nullish()
     .describe(
-      'Export prompts, completions and tool definitions (redacted, truncated). Needs ai-proxy `logging.log_payloads`. Unset: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on; default off. (Content export arrives with issue #3; until then nothing is captured.)',
+      'Export prompts, completions and tool definitions (redacted, truncated). Needs ai-proxy `logging.log_payloads`. Unset: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on; default off.',
     ),
   max_content_length: z
     .int()
@@ -153,7 +153,7 @@ export const ConfigSchema = z.object({
   pricing: z
     .array(PricingEntry)
     .default([])
-    .describe('Price table used when Kong logged no cost: the first entry whose pattern matches the model wins. (Cost from this table arrives with issue #3.)'),
+    .describe('Price table used when Kong logged no cost: the first entry whose pattern matches the model wins.'),
 });
 
 /** Validated configuration, defaults applied. */

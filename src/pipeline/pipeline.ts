@@ -5,6 +5,8 @@ import type { Config } from '../../schemas/config';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
+import { contentAttributes } from '../telemetry/content-attributes';
+import { ContentSanitizer } from '../telemetry/redaction';
 import { recordSpan } from '../telemetry/record-span';
 import { selfStats } from '../telemetry/self-stats';
 import { spanAttributes, spanName } from '../telemetry/span-attributes';
@@ -16,12 +18,21 @@ export class Pipeline {
   private readonly mode: SemconvMode;
   private readonly prices: PriceTable;
   private readonly traces: TracerLease;
+  /** Present only when content capture is on: the one way content reaches an attribute. */
+  private readonly sanitizer: ContentSanitizer | undefined;
   private closed = false;
 
   constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
     this.mode = resolveSemconvMode(config.semconv, env);
     this.prices = new PriceTable(config.pricing);
     this.traces = acquireTracer(resolveTraceSettings(config, env));
+    this.sanitizer = captureContent(config.capture_message_content, env)
+      ? new ContentSanitizer({
+          presets: config.redact_presets,
+          patterns: config.redact_patterns,
+          maxLength: config.max_content_length,
+        })
+      : undefined;
   }
 
   /** Processes one serialized log (`kong.log.serialize()` output). Returns the calls it found. */
@@ -60,10 +71,17 @@ export class Pipeline {
 
   private record(call: LlmCall, tracer: Tracer): void {
     const cost = callCost(call, this.prices);
-    recordSpan(tracer, {
-      call,
-      name: spanName(call, this.mode),
-      attributes: spanAttributes(call, this.mode, cost),
-    });
+    const attributes = spanAttributes(call, this.mode, cost);
+    if (this.sanitizer !== undefined) contentAttributes(call, this.mode, this.sanitizer, attributes);
+    recordSpan(tracer, { call, name: spanName(call, this.mode), attributes });
   }
+}
+
+/** Contract §2.3: the config field wins; unset, the OTel contrib env var; default off. */
+export function captureContent(
+  configured: boolean | null | undefined,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (configured != null) return configured;
+  return env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
 }

@@ -168,6 +168,11 @@ export function acquireMeterInstruments(settings: MetricSettings, owner?: object
 /** Number of live OTLP meter providers (for tests and leak checks). */
 export const liveMeterProviders = (): number => entries.size;
 
+/** Collects and exports now on every provider (tests; an operator-triggered flush). Never rejects. */
+export async function forceFlushMeterProviders(): Promise<void> {
+  await Promise.all([...entries.values()].map(e => e.provider.forceFlush().catch(() => undefined)));
+}
+
 /**
  * Exports the last interval of every provider and shuts everything down (Prometheus endpoint
  * included); resolves when done or when the deadline passes, never rejects.

@@ -1,0 +1,125 @@
+// Message content as span attributes (contract §2.3), only when capture is on: the legacy indexed
+// names and the latest JSON message attributes. Every text goes through ContentSanitizer.clean.
+import type { Attributes } from '@opentelemetry/api';
+import type { LlmCall, Message, ToolCall } from '../genai/types';
+import type { ContentSanitizer } from './redaction';
+import * as S from './semconv';
+import { emitsLatest, emitsLegacy, type SemconvMode } from './vocabulary';
+
+export function contentAttributes(
+  call: LlmCall,
+  mode: SemconvMode,
+  sanitizer: ContentSanitizer,
+  into: Attributes = {},
+): Attributes {
+  const clean = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : sanitizer.clean(text);
+  if (emitsLegacy(mode)) legacyContent(call, clean, into);
+  if (emitsLatest(mode)) latestContent(call, clean, into);
+  return into;
+}
+
+type Clean = (text: string | undefined) => string | undefined;
+
+function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
+  const set = (key: string, value: string | undefined): void => {
+    if (value !== undefined) a[key] = value;
+  };
+  const { request, response } = call;
+  const prompts: Message[] = [
+    ...(request.systemInstructions ?? []).map(content => ({ role: 'system', content })),
+    ...(request.messages ?? []),
+  ];
+  if (call.operation === 'embedding') {
+    (request.embeddingsInput ?? []).forEach((input, i) => set(`${S.LEGACY_PROMPT_PREFIX}.${i}.content`, clean(input)));
+  }
+  prompts.forEach((m, i) => {
+    const prefix = `${S.LEGACY_PROMPT_PREFIX}.${i}`;
+    set(`${prefix}.role`, m.role);
+    set(`${prefix}.content`, clean(m.content));
+    set(`${prefix}.tool_call_id`, m.toolCallId);
+    legacyToolCalls(`${prefix}.tool_calls`, m.toolCalls, clean, set);
+  });
+  (response.choices ?? []).forEach(choice => {
+    const prefix = `${S.LEGACY_COMPLETION_PREFIX}.${choice.index}`;
+    if (choice.message === undefined) return;
+    set(`${prefix}.role`, choice.message.role);
+    set(`${prefix}.content`, clean(choice.message.content));
+    legacyToolCalls(`${prefix}.tool_calls`, choice.message.toolCalls, clean, set);
+  });
+  (request.tools ?? []).forEach((tool, i) => {
+    const prefix = `${S.LEGACY_FUNCTIONS_PREFIX}.${i}`;
+    set(`${prefix}.name`, tool.name);
+    set(`${prefix}.description`, clean(tool.description));
+    set(`${prefix}.parameters`, clean(tool.parameters));
+  });
+}
+
+function legacyToolCalls(
+  prefix: string,
+  calls: readonly ToolCall[] | undefined,
+  clean: Clean,
+  set: (key: string, value: string | undefined) => void,
+): void {
+  calls?.forEach((c, j) => {
+    set(`${prefix}.${j}.id`, c.id);
+    set(`${prefix}.${j}.name`, c.name);
+    set(`${prefix}.${j}.arguments`, clean(c.arguments));
+  });
+}
+
+function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
+  const { request, response } = call;
+  const input = (request.messages ?? []).map(m => ({ role: m.role, parts: parts(m, clean) }));
+  if (call.operation === 'embedding' && request.embeddingsInput !== undefined) {
+    input.push(...request.embeddingsInput.map(text => ({ role: 'user', parts: [{ type: 'text', content: clean(text) }] })));
+  }
+  if (input.length > 0) a[S.ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
+  const output = (response.choices ?? [])
+    .filter(c => c.message !== undefined)
+    .map(c => ({
+      role: c.message?.role ?? 'assistant',
+      parts: c.message === undefined ? [] : parts(c.message, clean),
+      finish_reason: c.finishReason ?? '',
+    }));
+  if (output.length > 0) a[S.ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(output);
+  if (request.systemInstructions !== undefined && request.systemInstructions.length > 0) {
+    a[S.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(
+      request.systemInstructions.map(text => ({ type: 'text', content: clean(text) })),
+    );
+  }
+  if (request.tools !== undefined && request.tools.length > 0) {
+    a[S.ATTR_GEN_AI_TOOL_DEFINITIONS] = JSON.stringify(
+      request.tools.map(t => ({
+        type: 'function',
+        name: t.name,
+        description: clean(t.description),
+        parameters: jsonOrText(clean(t.parameters)),
+      })),
+    );
+  }
+}
+
+/** Semconv message parts: text, tool calls, tool call responses. */
+function parts(m: Message, clean: Clean): object[] {
+  const out: object[] = [];
+  if (m.role === 'tool' && m.toolCallId !== undefined) {
+    out.push({ type: 'tool_call_response', id: m.toolCallId, response: clean(m.content) });
+    return out;
+  }
+  if (m.content !== undefined) out.push({ type: 'text', content: clean(m.content) });
+  for (const c of m.toolCalls ?? []) {
+    out.push({ type: 'tool_call', id: c.id, name: c.name, arguments: jsonOrText(clean(c.arguments)) });
+  }
+  return out;
+}
+
+/** Arguments and schemas are JSON objects in semconv; keep the (redacted) text when not JSON. */
+function jsonOrText(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
