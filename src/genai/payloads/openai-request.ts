@@ -1,0 +1,28 @@
+// OpenAI-format request bodies: OpenAI, Azure, Mistral and llama2 (OpenAI format), Hugging Face chat.
+import { stringList } from './content';
+import { bool, count, defined, int, num, str, type Obj } from './json';
+import { promptMessages, readMessages, readTools, shapeOperation } from './openai-messages';
+import type { RequestFacts } from '../types';
+
+export function parseOpenAiRequest(body: Obj): RequestFacts {
+  return defined<RequestFacts>({
+    model: str(body.model),
+    // `max_completion_tokens` supersedes the deprecated `max_tokens` when both are sent.
+    maxTokens: count(body.max_completion_tokens) ?? count(body.max_tokens),
+    temperature: num(body.temperature),
+    topP: num(body.top_p),
+    // Not OpenAI, but accepted by OpenAI-compatible servers (vLLM, TGI, Mistral-compatible hosts).
+    topK: count(body.top_k),
+    stopSequences: stringList(body.stop),
+    // Mistral's native name for the seed is `random_seed`.
+    seed: int(body.seed) ?? int(body.random_seed),
+    frequencyPenalty: num(body.frequency_penalty),
+    presencePenalty: num(body.presence_penalty),
+    stream: bool(body.stream),
+    choiceCount: count(body.n),
+    messages: readMessages(body.messages) ?? promptMessages(body.prompt),
+    tools: readTools(body.tools, body.functions),
+    embeddingsInput: stringList(body.input),
+    operation: shapeOperation(body),
+  });
+}
