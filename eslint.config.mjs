@@ -4,7 +4,12 @@ import tseslint from 'typescript-eslint';
 
 const layer = (files, patterns, message) => ({
   files,
-  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { patterns: [{ group: patterns, message }] },
+    ],
+  },
 });
 
 export default tseslint.config(
@@ -12,23 +17,40 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // node:test's describe/it return promises the runner tracks itself.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   // Layers import downward only: kong adapter -> genai model -> telemetry. genai/ is pure.
-  layer(['src/genai/**/*.ts'], ['kong-pdk*', '@opentelemetry/*', '../kong/*', '../telemetry/*'], 'src/genai is pure: no Kong, no OpenTelemetry'),
-  layer(['src/telemetry/**/*.ts'], ['kong-pdk*', '../kong/*'], 'src/telemetry never imports the Kong adapter'),
+  layer(
+    ['src/genai/**/*.ts'],
+    ['kong-pdk*', '@opentelemetry/*', '../kong/*', '../telemetry/*'],
+    'src/genai is pure: no Kong, no OpenTelemetry',
+  ),
+  layer(
+    ['src/telemetry/**/*.ts'],
+    ['kong-pdk*', '../kong/*'],
+    'src/telemetry never imports the Kong adapter',
+  ),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

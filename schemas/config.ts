@@ -73,7 +73,11 @@ export const ConfigSchema = z.object({
     .record(z.string(), z.string())
     .nullish()
     .describe('Extra OpenTelemetry resource attributes (added to OTEL_RESOURCE_ATTRIBUTES).'),
-  service_name: z.string().min(1).default('kong').describe('Resource `service.name` of the telemetry.'),
+  service_name: z
+    .string()
+    .min(1)
+    .default('kong')
+    .describe('Resource `service.name` of the telemetry.'),
   semconv: z
     .enum(['legacy', 'latest', 'both'])
     .nullish()
@@ -91,25 +95,35 @@ export const ConfigSchema = z.object({
     .min(16)
     .max(1048576)
     .default(4096)
-    .describe('Maximum characters of one exported content value; longer values are cut with a `…[truncated]` marker.'),
+    .describe(
+      'Maximum characters of one exported content value; longer values are cut with a `…[truncated]` marker.',
+    ),
   redact_patterns: z
     .array(z.string().min(1).refine(isRegExp, { message: 'must be a valid regular expression' }))
     .default([])
-    .describe('Regular expressions (JavaScript syntax) whose matches are replaced by `[REDACTED]` in exported content.'),
+    .describe(
+      'Regular expressions (JavaScript syntax) whose matches are replaced by `[REDACTED]` in exported content.',
+    ),
   redact_presets: z
     .array(z.enum(REDACT_PRESETS))
     .default([...REDACT_PRESETS])
-    .describe('Named redaction patterns applied to exported content: e-mail addresses, payment-card numbers, bearer tokens, common API-key formats.'),
+    .describe(
+      'Named redaction patterns applied to exported content: e-mail addresses, payment-card numbers, bearer tokens, common API-key formats.',
+    ),
   sample_ratio: z
     .number()
     .min(0)
     .max(1)
     .default(1)
-    .describe('Share of traces sampled (parent-based: a sampled caller is always followed). Metrics count every call.'),
+    .describe(
+      'Share of traces sampled (parent-based: a sampled caller is always followed). Metrics count every call.',
+    ),
   metric_families: z
     .array(z.enum(METRIC_FAMILIES))
     .default([...METRIC_FAMILIES])
-    .describe('Metric families to export: `gen_ai` (OpenTelemetry GenAI names) and `kong` (the names of Kong\'s Prometheus AI metrics). (Metrics arrive with issue #4.)'),
+    .describe(
+      "Metric families to export: `gen_ai` (OpenTelemetry GenAI names) and `kong` (the names of Kong's Prometheus AI metrics). (Metrics arrive with issue #4.)",
+    ),
   metrics_temporality: z
     .enum(['cumulative', 'delta'])
     .nullish()
@@ -149,11 +163,15 @@ export const ConfigSchema = z.object({
   consumer_in_metrics: z
     .boolean()
     .default(false)
-    .describe('Add the consumer to metric attributes (`kong.auth.consumer.name`, `consumer`). Off by default: one series per consumer. (Metrics arrive with issue #4.)'),
+    .describe(
+      'Add the consumer to metric attributes (`kong.auth.consumer.name`, `consumer`). Off by default: one series per consumer. (Metrics arrive with issue #4.)',
+    ),
   pricing: z
     .array(PricingEntry)
     .default([])
-    .describe('Price table used when Kong logged no cost: the first entry whose pattern matches the model wins.'),
+    .describe(
+      'Price table used when Kong logged no cost: the first entry whose pattern matches the model wins.',
+    ),
 });
 
 /** Validated configuration, defaults applied. */

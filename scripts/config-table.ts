@@ -18,9 +18,11 @@ function typeOf(f: KongFieldSchema): string {
 function constraints(f: KongFieldSchema): string {
   const out: string[] = [];
   if (f.required === true) out.push('required');
-  if (f.one_of !== undefined) out.push(`one of ${f.one_of.map(v => `\`${String(v)}\``).join(', ')}`);
+  if (f.one_of !== undefined)
+    out.push(`one of ${f.one_of.map(v => `\`${String(v)}\``).join(', ')}`);
   if (f.between !== undefined) out.push(`${f.between[0]} – ${f.between[1]}`);
-  if (f.elements?.one_of !== undefined) out.push(`each one of ${f.elements.one_of.map(v => `\`${String(v)}\``).join(', ')}`);
+  if (f.elements?.one_of !== undefined)
+    out.push(`each one of ${f.elements.one_of.map(v => `\`${String(v)}\``).join(', ')}`);
   if (f.values?.referenceable === true) out.push('values referenceable (vault)');
   return out.join('; ');
 }
@@ -32,11 +34,15 @@ export function renderConfigTable(): string {
   for (const entry of toKongFields(ConfigSchema)) {
     for (const [name, f] of Object.entries(entry)) {
       const def = f.default === undefined ? '—' : `\`${JSON.stringify(f.default)}\``;
-      rows.push(`| \`${name}\` | ${typeOf(f)} | ${cell(def)} | ${cell(constraints(f))} | ${cell(f.description ?? '')} |`);
+      rows.push(
+        `| \`${name}\` | ${typeOf(f)} | ${cell(def)} | ${cell(constraints(f))} | ${cell(f.description ?? '')} |`,
+      );
       for (const sub of f.elements?.fields ?? []) {
         for (const [subName, sf] of Object.entries(sub)) {
           const subDef = sf.default === undefined ? '—' : `\`${JSON.stringify(sf.default)}\``;
-          rows.push(`| \`${name}[].${subName}\` | ${typeOf(sf)} | ${cell(subDef)} | ${cell(constraints(sf))} | ${cell(sf.description ?? '')} |`);
+          rows.push(
+            `| \`${name}[].${subName}\` | ${typeOf(sf)} | ${cell(subDef)} | ${cell(constraints(sf))} | ${cell(sf.description ?? '')} |`,
+          );
         }
       }
     }

@@ -32,7 +32,8 @@ export function callCost(call: LlmCall, prices: PriceTable): CallCost | undefine
   if (call.kongCost !== undefined) return { value: call.kongCost, source: 'kong' };
   const model = call.responseModel ?? call.requestModel;
   if (model === undefined) return undefined;
-  const price = prices.find(model) ?? (call.requestModel ? prices.find(call.requestModel) : undefined);
+  const price =
+    prices.find(model) ?? (call.requestModel ? prices.find(call.requestModel) : undefined);
   const { inputTokens, outputTokens, cachedInputTokens } = call.usage;
   if (price === undefined || (inputTokens === undefined && outputTokens === undefined)) {
     return undefined;

@@ -43,7 +43,9 @@ export function serverInfo(hints: ServerHints): ServerInfo {
 
 function providerHost(hints: ServerHints): string | undefined {
   if (hints.provider === 'azure') {
-    return hints.azureInstance === undefined ? undefined : `${hints.azureInstance}.openai.azure.com`;
+    return hints.azureInstance === undefined
+      ? undefined
+      : `${hints.azureInstance}.openai.azure.com`;
   }
   if (hints.provider === 'bedrock') {
     return hints.bedrockRegion === undefined

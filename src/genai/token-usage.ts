@@ -49,7 +49,9 @@ export function tokenUsage(
 }
 
 function hasCounts(usage: ProviderUsage | undefined): usage is ProviderUsage {
-  return usage !== undefined && (usage.inputTokens !== undefined || usage.outputTokens !== undefined);
+  return (
+    usage !== undefined && (usage.inputTokens !== undefined || usage.outputTokens !== undefined)
+  );
 }
 
 const sum = (a: number | undefined, b: number | undefined): number | undefined =>

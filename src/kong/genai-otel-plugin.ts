@@ -21,7 +21,9 @@ export class GenAiOtelPlugin {
     const loaded = loadConfig(rawConfig);
     if (!loaded.ok) {
       // One clear line per instance; the instance then emits nothing and traffic is unaffected.
-      process.stderr.write(`[genai-otel] ERROR invalid plugin config, telemetry disabled: ${loaded.message}\n`);
+      process.stderr.write(
+        `[genai-otel] ERROR invalid plugin config, telemetry disabled: ${loaded.message}\n`,
+      );
       this.pipeline = undefined;
       return;
     }
@@ -42,7 +44,10 @@ export class GenAiOtelPlugin {
       this.pipeline.processLogText(serialized);
     } catch (error) {
       selfStats.skip('handler_error');
-      warnLine('handler-error', `WARN log handler failed: ${error instanceof Error ? error.message : String(error)}`);
+      warnLine(
+        'handler-error',
+        `WARN log handler failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import { ConfigSchema, type Config } from '../../schemas/config';
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: Config }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly message: string };
 
 /** Kong adds its own `__*`, `route_id`, ... fields to the config JSON; zod's object strips them. */
 export function loadConfig(raw: unknown): ConfigResult {

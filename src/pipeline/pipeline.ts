@@ -72,7 +72,8 @@ export class Pipeline {
   private record(call: LlmCall, tracer: Tracer): void {
     const cost = callCost(call, this.prices);
     const attributes = spanAttributes(call, this.mode, cost);
-    if (this.sanitizer !== undefined) contentAttributes(call, this.mode, this.sanitizer, attributes);
+    if (this.sanitizer !== undefined)
+      contentAttributes(call, this.mode, this.sanitizer, attributes);
     recordSpan(tracer, { call, name: spanName(call, this.mode), attributes });
   }
 }

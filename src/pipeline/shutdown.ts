@@ -3,7 +3,9 @@
 import { shutdownAllTracerProviders } from '../telemetry/tracer-registry';
 
 /** Kong waits a few seconds for plugin servers on stop; stay well inside that. */
-export const SHUTDOWN_DEADLINE_MS = Number(process.env.KONG_GENAI_OTEL_SHUTDOWN_DEADLINE_MS ?? 3000);
+export const SHUTDOWN_DEADLINE_MS = Number(
+  process.env.KONG_GENAI_OTEL_SHUTDOWN_DEADLINE_MS ?? 3000,
+);
 
 let installed = false;
 

@@ -31,7 +31,9 @@ function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
     ...(request.messages ?? []),
   ];
   if (call.operation === 'embedding') {
-    (request.embeddingsInput ?? []).forEach((input, i) => set(`${S.LEGACY_PROMPT_PREFIX}.${i}.content`, clean(input)));
+    (request.embeddingsInput ?? []).forEach((input, i) =>
+      set(`${S.LEGACY_PROMPT_PREFIX}.${i}.content`, clean(input)),
+    );
   }
   prompts.forEach((m, i) => {
     const prefix = `${S.LEGACY_PROMPT_PREFIX}.${i}`;
@@ -72,7 +74,12 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
   const { request, response } = call;
   const input = (request.messages ?? []).map(m => ({ role: m.role, parts: parts(m, clean) }));
   if (call.operation === 'embedding' && request.embeddingsInput !== undefined) {
-    input.push(...request.embeddingsInput.map(text => ({ role: 'user', parts: [{ type: 'text', content: clean(text) }] })));
+    input.push(
+      ...request.embeddingsInput.map(text => ({
+        role: 'user',
+        parts: [{ type: 'text', content: clean(text) }],
+      })),
+    );
   }
   if (input.length > 0) a[S.ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
   const output = (response.choices ?? [])
@@ -109,7 +116,12 @@ function parts(m: Message, clean: Clean): object[] {
   }
   if (m.content !== undefined) out.push({ type: 'text', content: clean(m.content) });
   for (const c of m.toolCalls ?? []) {
-    out.push({ type: 'tool_call', id: c.id, name: c.name, arguments: jsonOrText(clean(c.arguments)) });
+    out.push({
+      type: 'tool_call',
+      id: c.id,
+      name: c.name,
+      arguments: jsonOrText(clean(c.arguments)),
+    });
   }
   return out;
 }

@@ -20,18 +20,22 @@ export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count' as
 export const ATTR_GEN_AI_REQUEST_STREAM = 'gen_ai.request.stream' as const;
 export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id' as const;
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons' as const;
-export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk' as const;
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK =
+  'gen_ai.response.time_to_first_chunk' as const;
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens' as const;
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens' as const;
-export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens' as const;
-export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens' as const;
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS =
+  'gen_ai.usage.cache_read.input_tokens' as const;
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS =
+  'gen_ai.usage.reasoning.output_tokens' as const;
 export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = 'gen_ai.embeddings.dimension.count' as const;
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages' as const;
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages' as const;
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions' as const;
 export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions' as const;
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type' as const;
-export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_fingerprint' as const;
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT =
+  'openai.response.system_fingerprint' as const;
 /** Stable. */
 export const ATTR_SERVER_ADDRESS = 'server.address' as const;
 /** Stable. */
@@ -63,8 +67,11 @@ export const LEGACY_FUNCTIONS_PREFIX = 'llm.request.functions' as const;
 // --- metrics ---
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage' as const;
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration' as const;
-export const METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token' as const;
-export const METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN = 'gen_ai.server.time_per_output_token' as const;
+export const METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN =
+  'gen_ai.server.time_to_first_token' as const;
+export const METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN =
+  'gen_ai.server.time_per_output_token' as const;
 export const METRIC_GEN_AI_CLIENT_GENERATION_CHOICES = 'gen_ai.client.generation.choices' as const;
-export const METRIC_LLM_OPENAI_EMBEDDINGS_VECTOR_SIZE = 'llm.openai.embeddings.vector_size' as const;
+export const METRIC_LLM_OPENAI_EMBEDDINGS_VECTOR_SIZE =
+  'llm.openai.embeddings.vector_size' as const;
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASON = 'gen_ai.response.finish_reason' as const;

@@ -58,7 +58,10 @@ export function spanAttributes(
   // Azure content-filter verdicts are not content: emitted in every mode whenever present.
   set(S.ATTR_GEN_AI_PROMPT_FILTER_RESULTS, res.promptFilterResults);
   res.choices?.forEach(choice => {
-    set(`${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.content_filter_results`, choice.contentFilterResults);
+    set(
+      `${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.content_filter_results`,
+      choice.contentFilterResults,
+    );
   });
 
   if (emitsLegacy(mode)) {
@@ -95,7 +98,8 @@ export function spanAttributes(
     const reasons = res.choices
       ?.map(c => c.finishReason)
       .filter((r): r is string => r !== undefined);
-    if (reasons !== undefined && reasons.length > 0) set(S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+    if (reasons !== undefined && reasons.length > 0)
+      set(S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
     if (call.timing.timeToFirstTokenMs !== undefined) {
       set(S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, call.timing.timeToFirstTokenMs / 1000);
     }

@@ -82,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           r => r.spans().find(s => s.attributes['kong.request.id'] === requestId),
           timeoutMs,
         );
-        return span!;
+        return span;
       },
       stop,
     };

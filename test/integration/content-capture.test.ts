@@ -21,11 +21,22 @@ const toolRequest = {
     { role: 'user', content: `Mail ${EMAIL}, card ${CARD}, auth ${BEARER}` },
     {
       role: 'assistant',
-      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: JSON.stringify({ key: API_KEY }) } }],
+      tool_calls: [
+        {
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'lookup', arguments: JSON.stringify({ key: API_KEY }) },
+        },
+      ],
     },
     { role: 'tool', tool_call_id: 'call_1', content: `found ${CUSTOM}` },
   ],
-  tools: [{ type: 'function', function: { name: 'lookup', description: 'Looks things up', parameters: { type: 'object' } } }],
+  tools: [
+    {
+      type: 'function',
+      function: { name: 'lookup', description: 'Looks things up', parameters: { type: 'object' } },
+    },
+  ],
 };
 const toolResponse = {
   id: 'chatcmpl-tools',
@@ -38,13 +49,22 @@ const toolResponse = {
       message: {
         role: 'assistant',
         content: `Your key ${API_KEY} and mail ${EMAIL}`,
-        tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'charge', arguments: JSON.stringify({ card: CARD }) } }],
+        tool_calls: [
+          {
+            id: 'call_2',
+            type: 'function',
+            function: { name: 'charge', arguments: JSON.stringify({ card: CARD }) },
+          },
+        ],
       },
     },
   ],
   usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70 },
 };
-const embeddingsRequest = { model: 'text-embedding-3-small', input: [`embed ${EMAIL} ${CUSTOM}`, 'plain'] };
+const embeddingsRequest = {
+  model: 'text-embedding-3-small',
+  input: [`embed ${EMAIL} ${CUSTOM}`, 'plain'],
+};
 
 describe('message content capture', () => {
   let h: Harness;
@@ -59,7 +79,11 @@ describe('message content capture', () => {
     const entity = h.entity(entityId, config);
     const chat = F.log39({ request: toolRequest, response: toolResponse });
     (chat.request as Record<string, unknown>).id = `${tag}-chat`;
-    const emb = F.log39({ request: embeddingsRequest, response: F.EMBEDDINGS_RESPONSE, upstreamUri: '/v1/embeddings' });
+    const emb = F.log39({
+      request: embeddingsRequest,
+      response: F.EMBEDDINGS_RESPONSE,
+      upstreamUri: '/v1/embeddings',
+    });
     (emb.request as Record<string, unknown>).id = `${tag}-emb`;
     await h.runLog(entity, { serialized: chat });
     await h.runLog(entity, { serialized: emb });
@@ -96,12 +120,24 @@ describe('message content capture', () => {
     assert.equal(a['gen_ai.completion.0.tool_calls.0.name'], 'charge');
     assert.equal(a['llm.request.functions.0.name'], 'lookup');
     assert.equal(a['llm.request.functions.0.description'], 'Looks things up');
-    const input = JSON.parse(String(a['gen_ai.input.messages'])) as { role: string; parts: { type: string }[] }[];
-    assert.deepEqual(input.map(m => m.role), ['system', 'user', 'assistant', 'tool']);
+    const input = JSON.parse(String(a['gen_ai.input.messages'])) as {
+      role: string;
+      parts: { type: string }[];
+    }[];
+    assert.deepEqual(
+      input.map(m => m.role),
+      ['system', 'user', 'assistant', 'tool'],
+    );
     assert.equal(input[3]!.parts[0]!.type, 'tool_call_response');
-    const output = JSON.parse(String(a['gen_ai.output.messages'])) as { finish_reason: string; parts: { type: string }[] }[];
+    const output = JSON.parse(String(a['gen_ai.output.messages'])) as {
+      finish_reason: string;
+      parts: { type: string }[];
+    }[];
     assert.equal(output[0]!.finish_reason, 'tool_calls');
-    assert.deepEqual(output[0]!.parts.map(p => p.type), ['text', 'tool_call']);
+    assert.deepEqual(
+      output[0]!.parts.map(p => p.type),
+      ['text', 'tool_call'],
+    );
     assert.ok(String(a['gen_ai.tool.definitions']).includes('"lookup"'));
     assert.equal(emb.attributes['gen_ai.prompt.1.content'], 'plain');
     assert.equal(emb.attributes['gen_ai.prompt.0.content'], 'embed [REDACTED] [REDACTED]');
@@ -112,9 +148,17 @@ describe('message content capture', () => {
   });
 
   it('truncates long content to max_content_length with a visible marker', async () => {
-    const long = F.log39({ request: { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(5000) }] } });
+    const long = F.log39({
+      request: { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(5000) }] },
+    });
     (long.request as Record<string, unknown>).id = 'trunc-chat';
-    await h.runLog(h.entity('cc000000-0000-4000-8000-000000000003', { capture_message_content: true, max_content_length: 100 }), { serialized: long });
+    await h.runLog(
+      h.entity('cc000000-0000-4000-8000-000000000003', {
+        capture_message_content: true,
+        max_content_length: 100,
+      }),
+      { serialized: long },
+    );
     const content = String((await h.spanFor('trunc-chat')).attributes['gen_ai.prompt.0.content']);
     assert.equal(content.length, 100);
     assert.ok(content.endsWith('…[truncated]'));

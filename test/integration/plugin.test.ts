@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';
 import { ROOT, startHarness, type Harness } from '../helpers/plugin-harness';
 
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 let h: Harness;
 let seq = 0;
@@ -20,7 +22,8 @@ function uniqueLog(build: (o?: F.LogOptions) => Record<string, unknown>, o: F.Lo
 }
 
 const toNanos = (ms: number): bigint => BigInt(ms) * 1_000_000n;
-const CONTENT_KEY = /^gen_ai\.(prompt|completion)\.\d+\.(role|content|tool_calls)|^gen_ai\.(input|output)\.messages$|^gen_ai\.system_instructions$|^gen_ai\.tool\.definitions$|^llm\.request\.functions\./;
+const CONTENT_KEY =
+  /^gen_ai\.(prompt|completion)\.\d+\.(role|content|tool_calls)|^gen_ai\.(input|output)\.messages$|^gen_ai\.system_instructions$|^gen_ai\.tool\.definitions$|^llm\.request\.functions\./;
 
 before(async () => {
   h = await startHarness();
@@ -32,7 +35,9 @@ after(async () => {
 describe('plugin info (Kong query command)', () => {
   it('dumps pure JSON with exactly this plugin, log phase only, equal to the golden file', () => {
     const dump = JSON.parse(h.dumpStdout) as Record<string, unknown>[];
-    const golden = JSON.parse(readFileSync(path.join(ROOT, 'schemas/genai-otel.kong.json'), 'utf8')) as unknown;
+    const golden = JSON.parse(
+      readFileSync(path.join(ROOT, 'schemas/genai-otel.kong.json'), 'utf8'),
+    ) as unknown;
     assert.deepEqual(dump, golden, 'run `npm run schema:dump` and review the diff');
     assert.equal(dump.length, 1);
     const info = dump[0]!;
@@ -45,16 +50,37 @@ describe('plugin info (Kong query command)', () => {
 
 describe('one span per AI Proxy call', () => {
   const cases = [
-    { op: 'chat', request: F.CHAT_REQUEST, response: F.CHAT_RESPONSE, model: 'gpt-4o-mini', upstream: '/v1/chat/completions' },
-    { op: 'completion', request: F.COMPLETION_REQUEST, response: F.COMPLETION_RESPONSE, model: 'gpt-3.5-turbo-instruct', upstream: '/v1/completions' },
-    { op: 'embedding', request: F.EMBEDDINGS_REQUEST, response: F.EMBEDDINGS_RESPONSE, model: 'text-embedding-3-small', upstream: '/v1/embeddings' },
+    {
+      op: 'chat',
+      request: F.CHAT_REQUEST,
+      response: F.CHAT_RESPONSE,
+      model: 'gpt-4o-mini',
+      upstream: '/v1/chat/completions',
+    },
+    {
+      op: 'completion',
+      request: F.COMPLETION_REQUEST,
+      response: F.COMPLETION_RESPONSE,
+      model: 'gpt-3.5-turbo-instruct',
+      upstream: '/v1/completions',
+    },
+    {
+      op: 'embedding',
+      request: F.EMBEDDINGS_REQUEST,
+      response: F.EMBEDDINGS_RESPONSE,
+      model: 'text-embedding-3-small',
+      upstream: '/v1/embeddings',
+    },
   ] as const;
   const latestOp = { chat: 'chat', completion: 'text_completion', embedding: 'embeddings' };
 
   for (const c of cases) {
     for (const mode of ['legacy', 'latest', 'both'] as const) {
       it(`exports a ${c.op} span in ${mode} mode`, async () => {
-        const entity = h.entity(`00000000-0000-4000-8000-0000000000${mode === 'legacy' ? '01' : mode === 'latest' ? '02' : '03'}`, { semconv: mode });
+        const entity = h.entity(
+          `00000000-0000-4000-8000-0000000000${mode === 'legacy' ? '01' : mode === 'latest' ? '02' : '03'}`,
+          { semconv: mode },
+        );
         const { log, id } = uniqueLog(F.log39, {
           request: c.request,
           response: c.response,
@@ -63,7 +89,8 @@ describe('one span per AI Proxy call', () => {
           traceparent: F.TRACEPARENT,
           upstreamUri: c.upstream,
           promptTokens: c.response.usage.prompt_tokens,
-          completionTokens: 'completion_tokens' in c.response.usage ? c.response.usage.completion_tokens : 0,
+          completionTokens:
+            'completion_tokens' in c.response.usage ? c.response.usage.completion_tokens : 0,
         });
         const event = await h.runLog(entity, { serialized: log });
         assert.equal(event.pdkCalls, 1);
@@ -71,7 +98,10 @@ describe('one span per AI Proxy call', () => {
         assert.equal(event.timedOut, false);
 
         const span = await h.spanFor(id);
-        assert.equal(span.name, mode === 'legacy' ? `openai.${c.op}` : `${latestOp[c.op]} ${c.model}`);
+        assert.equal(
+          span.name,
+          mode === 'legacy' ? `openai.${c.op}` : `${latestOp[c.op]} ${c.model}`,
+        );
         assert.equal(span.kind, 'SPAN_KIND_CLIENT');
         assert.equal(span.traceId, F.TRACE_ID);
         assert.equal(span.parentSpanId, F.PARENT_SPAN_ID);
@@ -98,11 +128,20 @@ describe('one span per AI Proxy call', () => {
         const latest = mode !== 'legacy';
         assert.equal(a['gen_ai.system'], legacy ? 'openai' : undefined);
         assert.equal(a['llm.request.type'], legacy ? c.op : undefined);
-        assert.equal(a['gen_ai.usage.prompt_tokens'], legacy ? c.response.usage.prompt_tokens : undefined);
+        assert.equal(
+          a['gen_ai.usage.prompt_tokens'],
+          legacy ? c.response.usage.prompt_tokens : undefined,
+        );
         assert.equal(a['gen_ai.provider.name'], latest ? 'openai' : undefined);
         assert.equal(a['gen_ai.operation.name'], latest ? latestOp[c.op] : undefined);
-        assert.equal(a['gen_ai.usage.input_tokens'], latest ? c.response.usage.prompt_tokens : undefined);
-        assert.equal(a['llm.usage.total_tokens'], legacy ? c.response.usage.total_tokens : undefined);
+        assert.equal(
+          a['gen_ai.usage.input_tokens'],
+          latest ? c.response.usage.prompt_tokens : undefined,
+        );
+        assert.equal(
+          a['llm.usage.total_tokens'],
+          legacy ? c.response.usage.total_tokens : undefined,
+        );
         if (c.op !== 'embedding') {
           assert.equal(a['gen_ai.response.id'], c.response.id);
           const finish = c.response.choices[0]!.finish_reason;
@@ -119,7 +158,9 @@ describe('one span per AI Proxy call', () => {
 
   it('exports exactly the promised attribute set for a chat call in both mode', async () => {
     const { log, id } = uniqueLog(F.log39, { cost: 0.0000195 });
-    await h.runLog(h.entity('00000000-0000-4000-8000-000000000003', { semconv: 'both' }), { serialized: log });
+    await h.runLog(h.entity('00000000-0000-4000-8000-000000000003', { semconv: 'both' }), {
+      serialized: log,
+    });
     const span = await h.spanFor(id);
     assert.deepEqual(span.attributes, {
       'gen_ai.request.model': 'gpt-4o-mini',
@@ -183,7 +224,11 @@ describe('errors and junk', () => {
   it('marks a 4xx/5xx upstream reply as ERROR with error.type', async () => {
     const entity = h.entity('00000000-0000-4000-8000-000000000005');
     for (const status of [429, 500, 503]) {
-      const { log, id } = uniqueLog(F.log39, { status, upstreamStatus: String(status), payloads: false });
+      const { log, id } = uniqueLog(F.log39, {
+        status,
+        upstreamStatus: String(status),
+        payloads: false,
+      });
       await h.runLog(entity, { serialized: log, status });
       const span = await h.spanFor(id);
       assert.equal(span.status.code, 'STATUS_CODE_ERROR');
@@ -195,7 +240,14 @@ describe('errors and junk', () => {
     const entity = h.entity('00000000-0000-4000-8000-000000000006');
     const before = h.receiver.spans().length;
     const { ai: _ai, ...noAi } = F.log39();
-    const junk: unknown[] = [noAi, 'not json {', '[]', '{"ai": 12}', '{"ai": {"proxy": {"meta": 1}}}', ''];
+    const junk: unknown[] = [
+      noAi,
+      'not json {',
+      '[]',
+      '{"ai": 12}',
+      '{"ai": {"proxy": {"meta": 1}}}',
+      '',
+    ];
     for (const serialized of junk) {
       const event = await h.runLog(entity, { serialized });
       assert.equal(event.timedOut, false);
@@ -210,7 +262,9 @@ describe('errors and junk', () => {
   });
 
   it('logs one clear error for a config zod rejects, emits nothing, and still completes events', async () => {
-    const entity = h.entity('00000000-0000-4000-8000-000000000007', { redact_patterns: ['(unclosed'] });
+    const entity = h.entity('00000000-0000-4000-8000-000000000007', {
+      redact_patterns: ['(unclosed'],
+    });
     const before = h.receiver.spans().length;
     for (let i = 0; i < 3; i += 1) {
       const { log } = uniqueLog(F.log39);
@@ -218,7 +272,10 @@ describe('errors and junk', () => {
       assert.equal(event.timedOut, false);
       assert.equal(event.pdkCalls, 1);
     }
-    const lines = h.server.stderr().split('\n').filter(l => l.includes('invalid plugin config'));
+    const lines = h.server
+      .stderr()
+      .split('\n')
+      .filter(l => l.includes('invalid plugin config'));
     assert.equal(lines.length, 1, 'one line per instance, not per request');
     assert.match(lines[0]!, /config\.redact_patterns\.0: must be a valid regular expression/);
     const { log, id } = uniqueLog(F.log39);

@@ -85,10 +85,22 @@ describe('callsFromLog', () => {
   it('finds no call without an ai table and never throws on garbage', () => {
     const { ai: _ai, ...noAi } = F.log39();
     assert.deepEqual(callsFromLog(noAi), []);
-    for (const junk of [null, undefined, 42, 'text', [], { ai: 'x' }, { ai: { proxy: { meta: 1, usage: [] } } }]) {
+    for (const junk of [
+      null,
+      undefined,
+      42,
+      'text',
+      [],
+      { ai: 'x' },
+      { ai: { proxy: { meta: 1, usage: [] } } },
+    ]) {
       assert.deepEqual(callsFromLog(junk), []);
     }
-    const weird = callsFromLog({ ai: { proxy: { meta: { provider_name: 7 }, usage: { prompt_tokens: 'x' } } }, latencies: { proxy: -1 }, started_at: 'no' });
+    const weird = callsFromLog({
+      ai: { proxy: { meta: { provider_name: 7 }, usage: { prompt_tokens: 'x' } } },
+      latencies: { proxy: -1 },
+      started_at: 'no',
+    });
     assert.equal(weird.length, 1);
     assert.equal(weird[0]!.provider, 'unknown');
     assert.ok(weird[0]!.timing.durationMs >= 0);
@@ -98,6 +110,9 @@ describe('callsFromLog', () => {
     const log = F.log39();
     const proxy = (log.ai as Record<string, unknown>).proxy;
     const calls = callsFromLog({ ...log, ai: { proxy, 'ai-request-transformer': proxy } });
-    assert.deepEqual(calls.map(c => c.source), ['proxy', 'ai-request-transformer']);
+    assert.deepEqual(
+      calls.map(c => c.source),
+      ['proxy', 'ai-request-transformer'],
+    );
   });
 });

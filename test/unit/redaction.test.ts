@@ -32,7 +32,10 @@ describe('redaction presets', () => {
   });
 
   it('does nothing with no presets and no patterns', () => {
-    assert.equal(sanitizer([]).clean('mail a@b.io key sk-proj-abcdefghijklmnopqrstu'), 'mail a@b.io key sk-proj-abcdefghijklmnopqrstu');
+    assert.equal(
+      sanitizer([]).clean('mail a@b.io key sk-proj-abcdefghijklmnopqrstu'),
+      'mail a@b.io key sk-proj-abcdefghijklmnopqrstu',
+    );
   });
 
   it('applies configured patterns, every match, repeatedly (no lastIndex state)', () => {
@@ -56,8 +59,14 @@ describe('captureContent', () => {
     assert.equal(captureContent(false, on), false);
     assert.equal(captureContent(true, {}), true);
     assert.equal(captureContent(null, on), true);
-    assert.equal(captureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'TRUE ' }), true);
-    assert.equal(captureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'yes' }), false);
+    assert.equal(
+      captureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'TRUE ' }),
+      true,
+    );
+    assert.equal(
+      captureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'yes' }),
+      false,
+    );
     assert.equal(captureContent(undefined, {}), false);
   });
 });

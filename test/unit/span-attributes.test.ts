@@ -28,7 +28,11 @@ describe('span attributes', () => {
     assert.equal(a['gen_ai.completion.0.finish_reason'], 'stop');
     assert.equal(a['gen_ai.openai.system_fingerprint'], 'fp_44709d6fcb');
     assert.equal(a['llm.is_streaming'], false);
-    for (const latest of ['gen_ai.provider.name', 'gen_ai.operation.name', 'gen_ai.usage.input_tokens']) {
+    for (const latest of [
+      'gen_ai.provider.name',
+      'gen_ai.operation.name',
+      'gen_ai.usage.input_tokens',
+    ]) {
       assert.equal(a[latest], undefined, latest);
     }
   });
@@ -71,7 +75,9 @@ describe('span attributes', () => {
   });
 
   it('maps provider and operation names to semconv values', () => {
-    const azure = callsFromLog(F.log39({ request: F.EMBEDDINGS_REQUEST, response: F.EMBEDDINGS_RESPONSE }))[0]!;
+    const azure = callsFromLog(
+      F.log39({ request: F.EMBEDDINGS_REQUEST, response: F.EMBEDDINGS_RESPONSE }),
+    )[0]!;
     const a = spanAttributes({ ...azure, provider: 'mistral' }, 'both', undefined);
     assert.equal(a['gen_ai.operation.name'], 'embeddings');
     assert.equal(a['llm.request.type'], 'embedding');
@@ -83,8 +89,16 @@ describe('span attributes', () => {
 
 describe('resolveSemconvMode', () => {
   it('prefers the config, then OTEL_SEMCONV_STABILITY_OPT_IN, then both', () => {
-    assert.equal(resolveSemconvMode('legacy', { OTEL_SEMCONV_STABILITY_OPT_IN: 'gen_ai_latest_experimental' }), 'legacy');
-    assert.equal(resolveSemconvMode(null, { OTEL_SEMCONV_STABILITY_OPT_IN: 'http, gen_ai_latest_experimental' }), 'latest');
+    assert.equal(
+      resolveSemconvMode('legacy', { OTEL_SEMCONV_STABILITY_OPT_IN: 'gen_ai_latest_experimental' }),
+      'legacy',
+    );
+    assert.equal(
+      resolveSemconvMode(null, {
+        OTEL_SEMCONV_STABILITY_OPT_IN: 'http, gen_ai_latest_experimental',
+      }),
+      'latest',
+    );
     assert.equal(resolveSemconvMode(undefined, {}), 'both');
   });
 });
