@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';
+import { streamLog39, streamLogEe312 } from '../fixtures/stream-logs';
 import { ROOT, startHarness, type Harness } from '../helpers/plugin-harness';
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -216,6 +217,27 @@ describe('one span per AI Proxy call', () => {
       assert.equal(a['gen_ai.usage.output_tokens'], 12, build.name);
       assert.equal(a['gen_ai.usage.prompt_tokens'], 25, build.name);
       assert.equal(a['gen_ai.usage.completion_tokens'], 12, build.name);
+    }
+  });
+});
+
+describe('streamed calls', () => {
+  it('spans the whole stream: start after Kong, end after TTFT + generation (OSS 3.9 and EE 3.12)', async () => {
+    const entity = h.entity('00000000-0000-4000-8000-000000000008');
+    for (const [build, ttft] of [
+      [streamLog39, 410],
+      [streamLogEe312, 350],
+    ] as const) {
+      const log = build();
+      const id = `stream-${++seq}`;
+      (log.request as Record<string, unknown>).id = id;
+      await h.runLog(entity, { serialized: log });
+      const span = await h.spanFor(id);
+      const start = F.STARTED_AT + 2;
+      assert.equal(span.startTimeUnixNano, toNanos(start));
+      assert.equal(span.endTimeUnixNano, toNanos(start + ttft + 2905));
+      assert.equal(span.attributes['gen_ai.response.time_to_first_chunk'], ttft / 1000);
+      assert.equal(span.attributes['gen_ai.request.stream'], true);
     }
   });
 });
