@@ -122,20 +122,20 @@ export const ConfigSchema = z.object({
     .array(z.enum(METRIC_FAMILIES))
     .default([...METRIC_FAMILIES])
     .describe(
-      "Metric families to export: `gen_ai` (OpenTelemetry GenAI names) and `kong` (the names of Kong's Prometheus AI metrics). (Metrics arrive with issue #4.)",
+      "Metric families to export: `gen_ai` (OpenTelemetry GenAI names) and `kong` (the names of Kong's Prometheus AI metrics).",
     ),
   metrics_temporality: z
     .enum(['cumulative', 'delta'])
     .nullish()
     .describe(
-      'Aggregation temporality of exported metrics; `delta` for Dynatrace direct ingest. Unset: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else `cumulative`. (Metrics arrive with issue #4.)',
+      'Aggregation temporality of exported metrics; `delta` for Dynatrace direct ingest. Unset: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else `cumulative`.',
     ),
   metrics_export_interval_ms: z
     .int()
     .min(100)
     .max(3600000)
     .default(60000)
-    .describe('Interval between metric exports, in milliseconds. (Metrics arrive with issue #4.)'),
+    .describe('Interval between metric exports, in milliseconds.'),
   timeout_ms: z
     .int()
     .min(100)
@@ -164,7 +164,7 @@ export const ConfigSchema = z.object({
     .boolean()
     .default(false)
     .describe(
-      'Add the consumer to metric attributes (`kong.auth.consumer.name`, `consumer`). Off by default: one series per consumer. (Metrics arrive with issue #4.)',
+      'Add the consumer to metric attributes (`kong.auth.consumer.name`, `consumer`). Off by default: one series per consumer.',
     ),
   pricing: z
     .array(PricingEntry)

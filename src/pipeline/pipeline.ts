@@ -1,31 +1,59 @@
 // One pipeline, two doors: the Kong log handler and the `replay` tool both feed serialized logs
-// here. Serialized log text -> LlmCalls -> span + metric points -> process-wide exporters.
+// here. Serialized log text -> LlmCalls -> span + metric points -> exporters.
 import type { Tracer } from '@opentelemetry/api';
 import type { Config } from '../../schemas/config';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
 import { contentAttributes } from '../telemetry/content-attributes';
-import { ContentSanitizer } from '../telemetry/redaction';
+import { acquireMeterInstruments, resolveMetricSettings } from '../telemetry/meter-registry';
+import type { MetricInstruments } from '../telemetry/metric-instruments';
+import { metricPointsFor, recordMetricPoints, type MetricFamily } from '../telemetry/metric-points';
 import { recordSpan } from '../telemetry/record-span';
+import { ContentSanitizer } from '../telemetry/redaction';
 import { selfStats } from '../telemetry/self-stats';
 import { spanAttributes, spanName } from '../telemetry/span-attributes';
-import { acquireTracer, type TracerLease } from '../telemetry/tracer-registry';
 import { resolveTraceSettings } from '../telemetry/trace-settings';
+import { acquireTracer } from '../telemetry/tracer-registry';
 import { resolveSemconvMode, type SemconvMode } from '../telemetry/vocabulary';
+
+/** Where a pipeline records: a tracer and the metric instrument sets (OTLP, Prometheus...). */
+export interface TelemetrySinks {
+  readonly tracer: Tracer;
+  readonly instruments: readonly MetricInstruments[];
+  /** Gives borrowed exporters back. */
+  release(): void;
+}
+
+/** The process-wide exporters for a config (the plugin's case). */
+export function sharedSinks(config: Config, env: NodeJS.ProcessEnv): TelemetrySinks {
+  const traces = acquireTracer(resolveTraceSettings(config, env));
+  const metrics = acquireMeterInstruments(resolveMetricSettings(config, env));
+  return {
+    tracer: traces.tracer,
+    instruments: metrics.instruments,
+    release: () => {
+      traces.release();
+      metrics.release();
+    },
+  };
+}
 
 export class Pipeline {
   private readonly mode: SemconvMode;
   private readonly prices: PriceTable;
-  private readonly traces: TracerLease;
+  private readonly families: ReadonlySet<MetricFamily>;
+  private readonly consumerInMetrics: boolean;
+  private readonly sinks: TelemetrySinks;
   /** Present only when content capture is on: the one way content reaches an attribute. */
   private readonly sanitizer: ContentSanitizer | undefined;
   private closed = false;
 
-  constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
+  constructor(config: Config, env: NodeJS.ProcessEnv = process.env, sinks?: TelemetrySinks) {
     this.mode = resolveSemconvMode(config.semconv, env);
     this.prices = new PriceTable(config.pricing);
-    this.traces = acquireTracer(resolveTraceSettings(config, env));
+    this.families = new Set(config.metric_families);
+    this.consumerInMetrics = config.consumer_in_metrics;
     this.sanitizer = captureContent(config.capture_message_content, env)
       ? new ContentSanitizer({
           presets: config.redact_presets,
@@ -33,6 +61,7 @@ export class Pipeline {
           maxLength: config.max_content_length,
         })
       : undefined;
+    this.sinks = sinks ?? sharedSinks(config, env);
   }
 
   /** Processes one serialized log (`kong.log.serialize()` output). Returns the calls it found. */
@@ -58,7 +87,7 @@ export class Pipeline {
       selfStats.skip('no_ai_data');
       return calls;
     }
-    for (const call of calls) this.record(call, this.traces.tracer);
+    for (const call of calls) this.record(call);
     return calls;
   }
 
@@ -66,15 +95,24 @@ export class Pipeline {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.traces.release();
+    this.sinks.release();
   }
 
-  private record(call: LlmCall, tracer: Tracer): void {
+  private record(call: LlmCall): void {
     const cost = callCost(call, this.prices);
     const attributes = spanAttributes(call, this.mode, cost);
     if (this.sanitizer !== undefined)
       contentAttributes(call, this.mode, this.sanitizer, attributes);
-    recordSpan(tracer, { call, name: spanName(call, this.mode), attributes });
+    recordSpan(this.sinks.tracer, { call, name: spanName(call, this.mode), attributes });
+    // Metrics count every call, sampled or not.
+    const points = metricPointsFor(call, {
+      mode: this.mode,
+      families: this.families,
+      consumerInMetrics: this.consumerInMetrics,
+      cost: cost?.value,
+      costSource: cost?.source,
+    });
+    recordMetricPoints(points, this.sinks.instruments);
   }
 }
 

@@ -1,5 +1,6 @@
 // SIGTERM (Kong stopping its plugin servers): flush what is queued within a deadline shorter
 // than Kong's stop timeout, then exit. Installed once per process, never on stdout.
+import { shutdownAllMeterProviders } from '../telemetry/meter-registry';
 import { shutdownAllTracerProviders } from '../telemetry/tracer-registry';
 
 /** Kong waits a few seconds for plugin servers on stop; stay well inside that. */
@@ -14,7 +15,7 @@ export function installShutdownHandler(): void {
   installed = true;
   process.once('SIGTERM', () => {
     const deadline = Number.isFinite(SHUTDOWN_DEADLINE_MS) ? SHUTDOWN_DEADLINE_MS : 3000;
-    shutdownAllTracerProviders(deadline)
+    Promise.all([shutdownAllTracerProviders(deadline), shutdownAllMeterProviders(deadline)])
       .catch(() => undefined)
       .finally(() => process.exit(0));
   });

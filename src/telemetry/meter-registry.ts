@@ -14,7 +14,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { Config } from '../../schemas/config';
-import { installDiagLogger } from './diag-logger';
+import { installDiagLogger, warnLine } from './diag-logger';
 import {
   createMetricInstruments,
   METRIC_CARDINALITY_LIMIT,
@@ -128,10 +128,18 @@ export interface MeterLease {
  */
 export function acquireMeterInstruments(settings: MetricSettings, owner?: object): MeterLease {
   installDiagLogger();
+  const prometheus = prometheusInstruments(() => metricResource(settings));
   const key = settingsKey(settings);
   let entry = entries.get(key);
   if (entry === undefined) {
-    const provider = createProvider(settings);
+    let provider: MeterProvider;
+    try {
+      provider = createProvider(settings);
+    } catch (error) {
+      // E.g. an unparsable OTEL_EXPORTER_OTLP_* URL: traffic must flow, OTLP metrics stay off.
+      warnLine('meter-provider', `ERROR metrics over OTLP are off: ${String(error)}`);
+      return { instruments: prometheus === undefined ? [] : [prometheus], release: () => {} };
+    }
     entry = {
       provider,
       instruments: createMetricInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION)),
@@ -141,7 +149,6 @@ export function acquireMeterInstruments(settings: MetricSettings, owner?: object
   }
   entry.users += 1;
   const held = entry;
-  const prometheus = prometheusInstruments(() => metricResource(settings));
   let released = false;
   const release = (): void => {
     if (released) return;
@@ -211,7 +218,7 @@ function createProvider(settings: MetricSettings): MeterProvider {
         exporter,
         exportIntervalMillis: settings.exportIntervalMs,
         // The exporter's own timeout is an idle timeout; this is the only hard bound per export.
-        exportTimeoutMillis: settings.timeoutMs,
+        exportTimeoutMillis: Math.min(settings.timeoutMs, settings.exportIntervalMs),
         cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
       }),
     ],

@@ -11,6 +11,7 @@ class SelfStats {
     handler_error: 0,
   };
   spansRecorded = 0;
+  spansDropped = 0;
   spansExported = 0;
   spanExportFailures = 0;
   spansLostInFailedExports = 0;
@@ -23,6 +24,7 @@ class SelfStats {
     return {
       ...Object.fromEntries(Object.entries(this.skipped).map(([k, v]) => [`skipped_${k}`, v])),
       spans_recorded: this.spansRecorded,
+      spans_dropped: this.spansDropped,
       spans_exported: this.spansExported,
       span_export_failures: this.spanExportFailures,
       spans_lost_in_failed_exports: this.spansLostInFailedExports,

@@ -16,6 +16,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { installDiagLogger } from './diag-logger';
+import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
 import { settingsKey, type TraceSettings } from './trace-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
@@ -79,6 +80,20 @@ function createProvider(settings: TraceSettings): TracerProvider {
       headers: { ...settings.headers },
       timeoutMillis: settings.timeoutMs,
     }),
+    // Called only when an export settles, long after `bounded` exists.
+    count => bounded.settled(count),
+  );
+  const bounded = new BoundedSpanProcessor(
+    new BatchSpanProcessor({
+      exporter,
+      // Never reached: the bounded processor in front holds at most max_queue_size spans.
+      maxQueueSize: settings.maxQueueSize + settings.maxExportBatchSize,
+      maxExportBatchSize: settings.maxExportBatchSize,
+      scheduledDelayMillis: settings.scheduledDelayMs,
+      // The exporter's own timeout is an idle timeout; this is the only hard bound per batch.
+      exportTimeoutMillis: settings.timeoutMs + 1000,
+    }),
+    settings.maxQueueSize,
   );
   return new TracerProvider({
     resource: defaultResource()
@@ -90,16 +105,7 @@ function createProvider(settings: TraceSettings): TracerProvider {
         }),
       ),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter,
-        maxQueueSize: settings.maxQueueSize,
-        maxExportBatchSize: settings.maxExportBatchSize,
-        scheduledDelayMillis: settings.scheduledDelayMs,
-        // The exporter's own timeout is an idle timeout; this is the only hard bound per batch.
-        exportTimeoutMillis: settings.timeoutMs + 1000,
-      }),
-    ],
+    spanProcessors: [bounded],
   });
 }
 

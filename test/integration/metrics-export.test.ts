@@ -1,0 +1,603 @@
+// The metric pipeline end to end: registry -> SDK -> OTLP/HTTP protobuf -> a real in-test receiver
+// that decodes with the reference protobuf definitions (never with our exporter's serializer).
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { ConfigInput } from '../../schemas/config';
+import { ConfigSchema } from '../../schemas/config';
+import type { LlmCall } from '../../src/genai/types';
+import {
+  acquireMeterInstruments,
+  forceFlushMeterProviders,
+  liveMeterProviders,
+  resolveMetricSettings,
+  shutdownAllMeterProviders,
+  type MetricSettings,
+} from '../../src/telemetry/meter-registry';
+import { INSTRUMENT_NAMES, INSTRUMENT_SPECS } from '../../src/telemetry/metric-instruments';
+import {
+  metricPointsFor,
+  recordMetricPoints,
+  type MetricPoint,
+  type MetricPointOptions,
+} from '../../src/telemetry/metric-points';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const root = require('otlp-proto-root/build/src/generated/root');
+const ExportMetricsServiceRequest =
+  root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+
+// The decoded OTLP shapes this test reads (protobufjs toObject with longs as strings).
+interface KeyValue {
+  key: string;
+  value?: { stringValue?: string; boolValue?: boolean; intValue?: string; doubleValue?: number };
+}
+interface DataPoint {
+  attributes?: KeyValue[];
+  startTimeUnixNano?: string;
+  asDouble?: number;
+  count?: string;
+  sum?: number;
+  bucketCounts?: string[];
+  explicitBounds?: number[];
+}
+interface MetricData {
+  dataPoints: DataPoint[];
+  aggregationTemporality: string;
+  isMonotonic?: boolean;
+}
+interface Metric {
+  name: string;
+  unit?: string;
+  description?: string;
+  sum?: MetricData;
+  histogram?: MetricData;
+}
+interface ExportRequest {
+  resourceMetrics?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeMetrics?: { scope: { name: string }; metrics?: Metric[] }[];
+  }[];
+}
+
+interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: ExportRequest;
+}
+
+interface Receiver {
+  readonly url: string;
+  readonly requests: Received[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const requests: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const decoded = ExportMetricsServiceRequest.decode(Buffer.concat(chunks));
+      const body = ExportMetricsServiceRequest.toObject(decoded, {
+        longs: String,
+        enums: String,
+        defaults: false,
+        arrays: true,
+      });
+      requests.push({ headers: req.headers, body });
+      // An empty body is a valid empty ExportMetricsServiceResponse.
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/metrics`,
+    requests,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const flatten = (kvs: KeyValue[] | undefined): Record<string, unknown> =>
+  Object.fromEntries(
+    (kvs ?? []).map(kv => {
+      const v = kv.value ?? {};
+      const value =
+        v.stringValue ??
+        v.boolValue ??
+        (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
+        v.doubleValue;
+      return [kv.key, value];
+    }),
+  );
+/** The data of metric `name` in `metrics`, asserting it is there with the given kind. */
+function dataOf(metrics: Map<string, Metric>, name: string, kind: 'sum' | 'histogram'): MetricData {
+  const data = metrics.get(name)?.[kind];
+  assert.ok(data, `${name} is exported as a ${kind}`);
+  return data;
+}
+
+const resourceOf = (request: Received): Record<string, unknown> =>
+  flatten(request.body.resourceMetrics?.[0]?.resource?.attributes);
+
+const seriesKey = (attrs: Record<string, unknown>): string =>
+  JSON.stringify(Object.entries(attrs).sort(([a], [b]) => a.localeCompare(b)));
+
+/** All metrics of one export request, by name (our scope only). */
+function metricsOf(request: Received): Map<string, Metric> {
+  const out = new Map<string, Metric>();
+  for (const rm of request.body.resourceMetrics ?? []) {
+    for (const sm of rm.scopeMetrics ?? []) {
+      assert.equal(sm.scope.name, 'kong-genai-otel');
+      for (const m of sm.metrics ?? []) out.set(m.name, m);
+    }
+  }
+  return out;
+}
+
+function baseCall(overrides: Partial<LlmCall> = {}): LlmCall {
+  return {
+    source: 'proxy',
+    provider: 'openai',
+    operation: 'chat',
+    requestModel: 'gpt-4o',
+    responseModel: 'gpt-4o-2024-08-06',
+    mode: 'oneshot',
+    usage: { inputTokens: 25, outputTokens: 12, totalTokens: 37, estimated: false },
+    timing: { startMs: 1_700_000_000_000, durationMs: 1500 },
+    request: {},
+    response: { choices: [{ index: 0, finishReason: 'stop' }] },
+    server: { address: 'api.openai.com', port: 443 },
+    outcome: { httpStatus: 200, isError: false },
+    kong: { workspaceName: 'default' },
+    ...overrides,
+  };
+}
+
+/** One call of every kind, together touching all 13 instruments. */
+const CALLS: readonly LlmCall[] = [
+  baseCall({ kongCost: 0.5 }),
+  baseCall({
+    mode: 'stream',
+    usage: { inputTokens: 10, outputTokens: 101, estimated: true },
+    timing: { startMs: 0, durationMs: 2300, timeToFirstTokenMs: 300, generationMs: 2000 },
+    response: { choices: [{ index: 0, finishReason: 'length' }] },
+  }),
+  baseCall({
+    operation: 'embedding',
+    requestModel: 'text-embedding-3-small',
+    responseModel: 'text-embedding-3-small',
+    usage: { inputTokens: 8, outputTokens: 0, totalTokens: 8, estimated: false },
+    timing: { startMs: 0, durationMs: 120 },
+    response: { embeddingDimension: 1536 },
+  }),
+  baseCall({
+    responseModel: undefined,
+    usage: { inputTokens: 0, outputTokens: 0, estimated: false },
+    timing: { startMs: 0, durationMs: 80 },
+    response: {},
+    outcome: { httpStatus: 429, isError: true, errorType: '429' },
+  }),
+  baseCall({
+    provider: 'anthropic',
+    requestModel: 'claude-sonnet-4',
+    responseModel: 'claude-sonnet-4',
+    server: { address: 'api.anthropic.com' },
+    timing: { startMs: 0, durationMs: 61000 },
+    kongCost: 0.01,
+    cache: {
+      status: 'Hit',
+      vectorDb: 'redis',
+      embeddingsProvider: 'openai',
+      embeddingsModel: 'text-embedding-3-small',
+      fetchLatencyMs: 12,
+      embeddingsLatencyMs: 400,
+    },
+  }),
+];
+
+const KONG_MS = [
+  250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000,
+];
+/** Contract §3.1/§3.2, written out by hand so a wrong table in the source cannot pass. */
+const CONTRACT: Record<
+  string,
+  readonly [kind: 'histogram' | 'sum', unit: string, bounds?: number[]]
+> = {
+  'gen_ai.client.token.usage': [
+    'histogram',
+    '{token}',
+    [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
+  ],
+  'gen_ai.client.operation.duration': [
+    'histogram',
+    's',
+    [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+  ],
+  'gen_ai.server.time_to_first_token': [
+    'histogram',
+    's',
+    [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0],
+  ],
+  'gen_ai.server.time_per_output_token': [
+    'histogram',
+    's',
+    [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5],
+  ],
+  'gen_ai.client.generation.choices': ['sum', '{choice}'],
+  'llm.openai.embeddings.vector_size': ['sum', '{element}'],
+  'kong.gen_ai.llm.cost': ['sum', '{cost}'],
+  ai_llm_requests_total: ['sum', ''],
+  ai_llm_cost_total: ['sum', ''],
+  ai_llm_tokens_total: ['sum', ''],
+  ai_llm_provider_latency_ms: ['histogram', 'ms', KONG_MS],
+  ai_cache_fetch_latency: ['histogram', 'ms', KONG_MS],
+  ai_cache_embeddings_latency: ['histogram', 'ms', KONG_MS],
+};
+
+const OPTS: MetricPointOptions = {
+  mode: 'both',
+  families: new Set(['gen_ai', 'kong']),
+  consumerInMetrics: false,
+};
+
+const pointsOf = (calls: readonly LlmCall[]): MetricPoint[] =>
+  calls.flatMap(call => metricPointsFor(call, OPTS));
+
+interface Expected {
+  readonly attributes: Record<string, unknown>;
+  readonly values: number[];
+}
+
+/** What the SDK must have aggregated from `points`: per instrument, per attribute set. */
+function expectedSeries(points: readonly MetricPoint[]): Map<string, Map<string, Expected>> {
+  const out = new Map<string, Map<string, Expected>>();
+  for (const p of points) {
+    const byAttrs = out.get(p.instrument) ?? new Map<string, Expected>();
+    out.set(p.instrument, byAttrs);
+    const key = seriesKey(p.attributes);
+    const entry = byAttrs.get(key) ?? { attributes: { ...p.attributes }, values: [] };
+    entry.values.push(p.value);
+    byAttrs.set(key, entry);
+  }
+  return out;
+}
+
+/** OTLP explicit buckets: bucket i holds (bounds[i-1], bounds[i]]; the last one is unbounded. */
+function bucketCounts(values: readonly number[], bounds: readonly number[]): number[] {
+  const counts: number[] = new Array<number>(bounds.length + 1).fill(0);
+  for (const v of values) {
+    const i = bounds.findIndex(b => v <= b);
+    counts[i === -1 ? bounds.length : i]! += 1;
+  }
+  return counts;
+}
+
+const near = (actual: number, expected: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} != ${expected}`);
+
+/** Asserts one export carries exactly the expected instruments, series and aggregates. */
+function assertExport(
+  request: Received,
+  expected: Map<string, Map<string, Expected>>,
+  temporality: 'AGGREGATION_TEMPORALITY_CUMULATIVE' | 'AGGREGATION_TEMPORALITY_DELTA',
+): void {
+  const metrics = metricsOf(request);
+  assert.deepEqual([...metrics.keys()].sort(), [...expected.keys()].sort());
+  for (const [name, series] of expected) {
+    const spec = INSTRUMENT_SPECS[name as keyof typeof INSTRUMENT_SPECS];
+    const m = metrics.get(name);
+    assert.equal(m?.unit ?? '', spec.unit, `${name} unit`);
+    assert.equal(m?.description, spec.description, `${name} description`);
+    const data = dataOf(metrics, name, spec.kind === 'histogram' ? 'histogram' : 'sum');
+    assert.equal(data.aggregationTemporality, temporality, `${name} temporality`);
+    if (spec.kind === 'counter') assert.equal(data.isMonotonic, true, `${name} monotonic`);
+    const received = new Map<string, DataPoint>(
+      data.dataPoints.map((dp: DataPoint) => [seriesKey(flatten(dp.attributes)), dp]),
+    );
+    assert.deepEqual([...received.keys()].sort(), [...series.keys()].sort(), `${name} series`);
+    for (const [key, exp] of series) {
+      const dp = received.get(key)!;
+      const sum = exp.values.reduce((a, b) => a + b, 0);
+      if (spec.kind === 'histogram') {
+        assert.deepEqual(dp.explicitBounds, [...spec.buckets], `${name} bounds`);
+        assert.equal(Number(dp.count), exp.values.length, `${name} count ${key}`);
+        near(dp.sum!, sum, `${name} sum ${key}`);
+        assert.deepEqual(
+          dp.bucketCounts!.map(Number),
+          bucketCounts(exp.values, spec.buckets),
+          `${name} buckets ${key}`,
+        );
+      } else {
+        near(dp.asDouble!, sum, `${name} value ${key}`);
+      }
+    }
+  }
+}
+
+const configOf = (url: string, extra: ConfigInput = {}) =>
+  ConfigSchema.parse({ metrics_endpoint: url, metrics_export_interval_ms: 60000, ...extra });
+
+describe('metrics over OTLP/HTTP protobuf', () => {
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await shutdownAllMeterProviders(5000);
+    receiver.requests.length = 0;
+  });
+  after(async () => {
+    await shutdownAllMeterProviders(5000);
+    await receiver.close();
+  });
+
+  it('exports all 13 instruments with exact names, units, types, buckets and aggregates', async () => {
+    const settings = resolveMetricSettings(configOf(receiver.url), {});
+    const lease = acquireMeterInstruments(settings);
+    assert.equal(lease.instruments.length, 1, 'Prometheus endpoint is off');
+    const points = pointsOf(CALLS);
+    recordMetricPoints(points, lease.instruments);
+    await forceFlushMeterProviders();
+
+    assert.equal(receiver.requests.length, 1);
+    const request = receiver.requests[0]!;
+    assert.equal(request.headers['content-type'], 'application/x-protobuf');
+    const expected = expectedSeries(points);
+    assert.deepEqual([...expected.keys()].sort(), [...INSTRUMENT_NAMES].sort());
+    assertExport(request, expected, 'AGGREGATION_TEMPORALITY_CUMULATIVE');
+
+    // Spot checks against the contract and hand-computed numbers, independent of the source.
+    const metrics = metricsOf(request);
+    assert.deepEqual([...metrics.keys()].sort(), Object.keys(CONTRACT).sort());
+    for (const [name, [kind, unit, bounds]] of Object.entries(CONTRACT)) {
+      const data = dataOf(metrics, name, kind);
+      assert.equal(metrics.get(name)?.unit ?? '', unit, `${name} unit`);
+      if (kind === 'sum') assert.equal(data.isMonotonic, true, `${name} is a counter`);
+      for (const dp of data.dataPoints) {
+        if (bounds) assert.deepEqual(dp.explicitBounds, bounds, `${name} bounds`);
+      }
+    }
+    const requestsTotal = dataOf(metrics, 'ai_llm_requests_total', 'sum').dataPoints;
+    assert.equal(
+      requestsTotal.reduce((a: number, dp: DataPoint) => a + dp.asDouble!, 0),
+      5,
+    );
+    const latency = dataOf(metrics, 'ai_llm_provider_latency_ms', 'histogram').dataPoints;
+    const openai = latency.find((dp: DataPoint) => flatten(dp.attributes).ai_model === 'gpt-4o');
+    // 1500, 2300 and 80 ms for gpt-4o: buckets <=250, (1000,1500], (2000,2500].
+    assert.deepEqual(
+      openai?.bucketCounts?.map(Number),
+      [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    const resource = resourceOf(request);
+    assert.equal(resource['service.name'], 'kong');
+    lease.release();
+  });
+
+  it('accumulates across intervals with cumulative temporality', async () => {
+    const lease = acquireMeterInstruments(resolveMetricSettings(configOf(receiver.url), {}));
+    const points = pointsOf(CALLS);
+    recordMetricPoints(points, lease.instruments);
+    await forceFlushMeterProviders();
+    recordMetricPoints(points, lease.instruments);
+    await forceFlushMeterProviders();
+
+    assert.equal(receiver.requests.length, 2);
+    assertExport(
+      receiver.requests[1]!,
+      expectedSeries([...points, ...points]),
+      'AGGREGATION_TEMPORALITY_CUMULATIVE',
+    );
+    const start = (r: Received): string =>
+      dataOf(metricsOf(r), 'ai_llm_requests_total', 'sum').dataPoints[0]!.startTimeUnixNano!;
+    assert.equal(start(receiver.requests[0]!), start(receiver.requests[1]!));
+    lease.release();
+  });
+
+  it('resets every interval with delta temporality (metrics_temporality: delta)', async () => {
+    const settings = resolveMetricSettings(
+      configOf(receiver.url, { metrics_temporality: 'delta' }),
+      {},
+    );
+    assert.equal(settings.temporality, 'delta');
+    const lease = acquireMeterInstruments(settings);
+    const first = pointsOf(CALLS);
+    recordMetricPoints(first, lease.instruments);
+    await forceFlushMeterProviders();
+    const second = pointsOf(CALLS.slice(0, 2));
+    recordMetricPoints(second, lease.instruments);
+    await forceFlushMeterProviders();
+
+    assert.equal(receiver.requests.length, 2);
+    assertExport(receiver.requests[0]!, expectedSeries(first), 'AGGREGATION_TEMPORALITY_DELTA');
+    assertExport(receiver.requests[1]!, expectedSeries(second), 'AGGREGATION_TEMPORALITY_DELTA');
+    lease.release();
+  });
+
+  it('honours OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE when the field is unset', () => {
+    const env = { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'DELTA' };
+    assert.equal(resolveMetricSettings(configOf(receiver.url), env).temporality, 'delta');
+    assert.equal(
+      resolveMetricSettings(configOf(receiver.url, { metrics_temporality: 'cumulative' }), env)
+        .temporality,
+      'cumulative',
+    );
+  });
+
+  it('shares one provider per settings and exports the last interval when the last lease goes', async () => {
+    const settings = resolveMetricSettings(configOf(receiver.url), {});
+    const a = acquireMeterInstruments(settings);
+    const b = acquireMeterInstruments({ ...settings, headers: { ...settings.headers } });
+    assert.equal(liveMeterProviders(), 1);
+    assert.equal(a.instruments[0], b.instruments[0]);
+    recordMetricPoints(pointsOf(CALLS.slice(0, 1)), a.instruments);
+    a.release();
+    a.release(); // idempotent: must not take b's reference
+    assert.equal(liveMeterProviders(), 1);
+    await forceFlushMeterProviders();
+    assert.equal(receiver.requests.length, 1, 'still alive: flush exported');
+    recordMetricPoints(pointsOf(CALLS.slice(0, 1)), b.instruments);
+    b.release();
+    assert.equal(liveMeterProviders(), 0);
+    await shutdownAllMeterProviders(5000); // awaits the shutdown the last release started
+    assert.equal(receiver.requests.length, 2, 'shutdown exported the last interval');
+    assertExport(
+      receiver.requests[1]!,
+      expectedSeries(pointsOf([CALLS[0]!, CALLS[0]!])),
+      'AGGREGATION_TEMPORALITY_CUMULATIVE',
+    );
+  });
+
+  it('shutdownAllMeterProviders exports what was recorded since the last interval', async () => {
+    const lease = acquireMeterInstruments(
+      resolveMetricSettings(configOf(receiver.url, { metrics_temporality: 'delta' }), {}),
+    );
+    const points = pointsOf(CALLS.slice(1, 3));
+    recordMetricPoints(points, lease.instruments);
+    await shutdownAllMeterProviders(5000);
+    assert.equal(liveMeterProviders(), 0);
+    assert.equal(receiver.requests.length, 1);
+    assertExport(receiver.requests[0]!, expectedSeries(points), 'AGGREGATION_TEMPORALITY_DELTA');
+    lease.release(); // after shutdown: harmless
+  });
+
+  it('sends headers merged with metrics_headers and the configured resource', async () => {
+    const settings = resolveMetricSettings(
+      configOf(receiver.url, {
+        headers: { Authorization: 'Api-Token shared', 'x-team': 'ai' },
+        metrics_headers: { authorization: 'Api-Token metrics' },
+        service_name: 'edge-gw',
+        resource_attributes: { 'deployment.environment.name': 'test' },
+      }),
+      {},
+    );
+    const lease = acquireMeterInstruments(settings);
+    recordMetricPoints(pointsOf(CALLS.slice(0, 1)), lease.instruments);
+    await forceFlushMeterProviders();
+    const request = receiver.requests[0]!;
+    assert.equal(request.headers.authorization, 'Api-Token metrics');
+    assert.equal(request.headers['x-team'], 'ai');
+    const resource = resourceOf(request);
+    assert.equal(resource['service.name'], 'edge-gw');
+    assert.equal(resource['deployment.environment.name'], 'test');
+    lease.release();
+  });
+
+  it('bounds cardinality at 2000 series per instrument, folding the rest into overflow', async () => {
+    const lease = acquireMeterInstruments(resolveMetricSettings(configOf(receiver.url), {}));
+    const points = Array.from({ length: 2100 }, (_, i) =>
+      metricPointsFor(baseCall({ requestModel: `model-${i}` }), {
+        ...OPTS,
+        families: new Set(['kong']),
+      }),
+    )
+      .flat()
+      .filter(p => p.instrument === 'ai_llm_requests_total');
+    recordMetricPoints(points, lease.instruments);
+    await forceFlushMeterProviders();
+    const dps = dataOf(metricsOf(receiver.requests[0]!), 'ai_llm_requests_total', 'sum').dataPoints;
+    assert.equal(dps.length, 2000);
+    const overflow = dps.filter(
+      (dp: DataPoint) => flatten(dp.attributes)['otel.metric.overflow'] === true,
+    );
+    assert.equal(overflow.length, 1);
+    assert.equal(
+      dps.reduce((a: number, dp: DataPoint) => a + dp.asDouble!, 0),
+      2100,
+    );
+    lease.release();
+  });
+});
+
+describe('metric pipeline faults', () => {
+  after(async () => {
+    await shutdownAllMeterProviders(1000);
+  });
+
+  it('turns OTLP metrics off instead of throwing on an unparsable env URL', () => {
+    const settings = resolveMetricSettings(ConfigSchema.parse({}), {
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://[broken',
+    });
+    const lease = acquireMeterInstruments(settings);
+    assert.deepEqual(lease.instruments, []);
+    assert.equal(liveMeterProviders(), 0);
+    lease.release();
+  });
+
+  it('shutdownAllMeterProviders resolves by its deadline when the collector hangs', async () => {
+    const hanging = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>(resolve => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hanging.address() as AddressInfo;
+      const lease = acquireMeterInstruments(
+        resolveMetricSettings(
+          configOf(`http://127.0.0.1:${port}/v1/metrics`, { timeout_ms: 600 }),
+          {},
+        ),
+      );
+      recordMetricPoints(pointsOf(CALLS.slice(0, 1)), lease.instruments);
+      const started = Date.now();
+      await shutdownAllMeterProviders(300);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`);
+      lease.release();
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>(resolve => hanging.close(() => resolve()));
+    }
+  });
+});
+
+describe('resolveMetricSettings', () => {
+  const parse = (input: ConfigInput = {}) => ConfigSchema.parse(input);
+
+  it('falls back from the config to the metrics env, the base env, then localhost', () => {
+    const url = (config: ConfigInput, env: NodeJS.ProcessEnv): string =>
+      resolveMetricSettings(parse(config), env).url;
+    assert.equal(
+      url(
+        { metrics_endpoint: 'http://c:4318/v1/metrics' },
+        { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://x/m' },
+      ),
+      'http://c:4318/v1/metrics',
+    );
+    assert.equal(
+      url(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://x/m',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://y',
+        },
+      ),
+      'http://x/m',
+    );
+    assert.equal(
+      url({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://y:4318/' }),
+      'http://y:4318/v1/metrics',
+    );
+    assert.equal(url({}, { OTEL_EXPORTER_OTLP_ENDPOINT: '' }), 'http://localhost:4318/v1/metrics');
+  });
+
+  it('keeps the export timeout within the interval', () => {
+    const s: MetricSettings = resolveMetricSettings(
+      parse({ timeout_ms: 5000, metrics_export_interval_ms: 1000 }),
+      {},
+    );
+    assert.equal(s.timeoutMs, 1000);
+    assert.equal(resolveMetricSettings(parse({ timeout_ms: 2000 }), {}).timeoutMs, 2000);
+  });
+
+  it('defaults to cumulative, a 60 s interval and service.name kong', () => {
+    const s = resolveMetricSettings(parse(), {});
+    assert.deepEqual(
+      { t: s.temporality, i: s.exportIntervalMs, n: s.serviceName, h: s.headers },
+      { t: 'cumulative', i: 60000, n: 'kong', h: {} },
+    );
+  });
+});
