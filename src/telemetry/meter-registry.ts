@@ -1,13 +1,7 @@
 // Process-wide MeterProviders keyed by metric export settings (contract §7): instances borrow the
 // instruments of their settings; the last lease shuts the provider down (exporting what is left).
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  resourceFromAttributes,
-  type Resource,
-} from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   MeterProvider,
@@ -20,8 +14,10 @@ import {
   METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
 } from './metric-instruments';
+import { nonEmpty, otlpUrl, telemetryResource } from './otlp-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
+import { CountingMetricExporter, registerSelfMetrics } from './self-metrics';
 import { settingsKey } from './trace-settings';
 
 export interface MetricSettings {
@@ -35,20 +31,9 @@ export interface MetricSettings {
   readonly resourceAttributes: Readonly<Record<string, string>>;
 }
 
-const DEFAULT_METRICS_URL = 'http://localhost:4318/v1/metrics';
-
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value !== undefined && value.trim() !== '' ? value.trim() : undefined;
-
-/** Contract §6: config, else OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else the base endpoint + path. */
-export function metricsUrl(configured: string | null | undefined, env: NodeJS.ProcessEnv): string {
-  if (configured != null) return configured;
-  const specific = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
-  if (specific !== undefined) return specific;
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  if (base !== undefined) return `${base.replace(/\/+$/, '')}/v1/metrics`;
-  return DEFAULT_METRICS_URL;
-}
+/** Contract §6 endpoint resolution for metrics. */
+export const metricsUrl = (configured: string | null | undefined, env: NodeJS.ProcessEnv): string =>
+  otlpUrl('metrics', configured, env);
 
 /** `lowmemory` is delta for every instrument kind we use (sync counters and histograms). */
 function temporality(
@@ -91,16 +76,8 @@ export function resolveMetricSettings(
 }
 
 /** Same resource as the trace pipeline, so spans and metrics land on the same entity. */
-export function metricResource(settings: MetricSettings): Resource {
-  return defaultResource()
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(
-      resourceFromAttributes({
-        ...settings.resourceAttributes,
-        'service.name': settings.serviceName,
-      }),
-    );
-}
+export const metricResource = (settings: MetricSettings): Resource =>
+  telemetryResource(settings.serviceName, settings.resourceAttributes);
 
 interface Entry {
   readonly provider: MeterProvider;
@@ -140,11 +117,9 @@ export function acquireMeterInstruments(settings: MetricSettings, owner?: object
       warnLine('meter-provider', `ERROR metrics over OTLP are off: ${String(error)}`);
       return { instruments: prometheus === undefined ? [] : [prometheus], release: () => {} };
     }
-    entry = {
-      provider,
-      instruments: createMetricInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION)),
-      users: 0,
-    };
+    const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+    registerSelfMetrics(meter);
+    entry = { provider, instruments: createMetricInstruments(meter), users: 0 };
     entries.set(key, entry);
   }
   entry.users += 1;
@@ -202,15 +177,17 @@ export async function shutdownAllMeterProviders(deadlineMs: number): Promise<voi
 }
 
 function createProvider(settings: MetricSettings): MeterProvider {
-  const exporter = new OTLPMetricExporter({
-    url: settings.url,
-    headers: { ...settings.headers },
-    timeoutMillis: settings.timeoutMs,
-    temporalityPreference:
-      settings.temporality === 'delta'
-        ? AggregationTemporality.DELTA
-        : AggregationTemporality.CUMULATIVE,
-  });
+  const exporter = new CountingMetricExporter(
+    new OTLPMetricExporter({
+      url: settings.url,
+      headers: { ...settings.headers },
+      timeoutMillis: settings.timeoutMs,
+      temporalityPreference:
+        settings.temporality === 'delta'
+          ? AggregationTemporality.DELTA
+          : AggregationTemporality.CUMULATIVE,
+    }),
+  );
   return new MeterProvider({
     resource: metricResource(settings),
     readers: [

@@ -14,6 +14,7 @@ class SelfStats {
   spansDropped = 0;
   spansExported = 0;
   spanExportFailures = 0;
+  metricExportFailures = 0;
   spansLostInFailedExports = 0;
 
   skip(reason: SkipReason): void {
@@ -27,6 +28,7 @@ class SelfStats {
       spans_dropped: this.spansDropped,
       spans_exported: this.spansExported,
       span_export_failures: this.spanExportFailures,
+      metric_export_failures: this.metricExportFailures,
       spans_lost_in_failed_exports: this.spansLostInFailedExports,
     };
   }

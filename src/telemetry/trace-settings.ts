@@ -1,6 +1,7 @@
 // Export settings of the trace pipeline, resolved from an instance's config and the OTEL_* env.
 // Equal settings share one process-wide TracerProvider, so the key must cover all of them.
 import type { Config } from '../../schemas/config';
+import { otlpUrl } from './otlp-settings';
 
 export interface TraceSettings {
   readonly url: string;
@@ -14,24 +15,12 @@ export interface TraceSettings {
   readonly resourceAttributes: Readonly<Record<string, string>>;
 }
 
-const DEFAULT_TRACES_URL = 'http://localhost:4318/v1/traces';
-
-/** Contract §6: config, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else the base endpoint + path. */
-export function tracesUrl(configured: string | null | undefined, env: NodeJS.ProcessEnv): string {
-  if (configured != null) return configured;
-  const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  if (specific !== undefined && specific !== '') return specific;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (base !== undefined && base !== '') return `${base.replace(/\/+$/, '')}/v1/traces`;
-  return DEFAULT_TRACES_URL;
-}
-
 export function resolveTraceSettings(
   config: Config,
   env: NodeJS.ProcessEnv = process.env,
 ): TraceSettings {
   return {
-    url: tracesUrl(config.traces_endpoint, env),
+    url: otlpUrl('traces', config.traces_endpoint, env),
     headers: { ...(config.headers ?? {}) },
     timeoutMs: config.timeout_ms,
     // A queue larger than what the exporter may have in flight loses whole batches on flush

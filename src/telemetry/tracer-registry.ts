@@ -4,18 +4,13 @@
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
-  defaultResource,
-  envDetector,
-  detectResources,
-  resourceFromAttributes,
-} from '@opentelemetry/resources';
-import {
   BatchSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { installDiagLogger } from './diag-logger';
+import { telemetryResource } from './otlp-settings';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
 import { settingsKey, type TraceSettings } from './trace-settings';
@@ -96,14 +91,7 @@ function createProvider(settings: TraceSettings): TracerProvider {
     settings.maxQueueSize,
   );
   return new TracerProvider({
-    resource: defaultResource()
-      .merge(detectResources({ detectors: [envDetector] }))
-      .merge(
-        resourceFromAttributes({
-          ...settings.resourceAttributes,
-          'service.name': settings.serviceName,
-        }),
-      ),
+    resource: telemetryResource(settings.serviceName, settings.resourceAttributes),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     spanProcessors: [bounded],
   });

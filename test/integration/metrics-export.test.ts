@@ -134,10 +134,24 @@ function metricsOf(request: Received): Map<string, Metric> {
   for (const rm of request.body.resourceMetrics ?? []) {
     for (const sm of rm.scopeMetrics ?? []) {
       assert.equal(sm.scope.name, 'kong-genai-otel');
-      for (const m of sm.metrics ?? []) out.set(m.name, m);
+      for (const m of sm.metrics ?? []) {
+        // Self-observability metrics ride along; they have their own test below.
+        if (m.name.startsWith('kong.genai_otel.')) continue;
+        out.set(m.name, m);
+      }
     }
   }
   return out;
+}
+
+/** Names of the self-observability metrics in an export. */
+function selfMetricNames(request: Received): string[] {
+  return (request.body.resourceMetrics ?? [])
+    .flatMap(rm => rm.scopeMetrics ?? [])
+    .flatMap(sm => sm.metrics ?? [])
+    .map(m => m.name)
+    .filter(n => n.startsWith('kong.genai_otel.'))
+    .sort();
 }
 
 function baseCall(overrides: Partial<LlmCall> = {}): LlmCall {
@@ -377,6 +391,18 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     );
     const resource = resourceOf(request);
     assert.equal(resource['service.name'], 'kong');
+    lease.release();
+  });
+
+  it('exports the self-observability counters next to the GenAI metrics', async () => {
+    const lease = acquireMeterInstruments(resolveMetricSettings(configOf(receiver.url), {}));
+    recordMetricPoints(pointsOf(CALLS), lease.instruments);
+    await forceFlushMeterProviders();
+    assert.deepEqual(selfMetricNames(receiver.requests[0]!), [
+      'kong.genai_otel.export.failures',
+      'kong.genai_otel.requests.skipped',
+      'kong.genai_otel.spans.dropped',
+    ]);
     lease.release();
   });
 
