@@ -17,7 +17,7 @@ import {
 import { nonEmpty, otlpUrl, telemetryResource } from './otlp-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
-import { CountingMetricExporter, registerSelfMetrics } from './self-metrics';
+import { activeExporters, CountingMetricExporter, registerSelfMetrics } from './self-metrics';
 import { settingsKey } from './trace-settings';
 
 export interface MetricSettings {
@@ -149,6 +149,7 @@ export function acquireMeterInstruments(settings: MetricSettings, owner?: object
 
 /** Number of live OTLP meter providers (for tests and leak checks). */
 export const liveMeterProviders = (): number => entries.size;
+activeExporters.metrics = liveMeterProviders;
 
 /** Collects and exports now on every provider (tests; an operator-triggered flush). Never rejects. */
 export async function forceFlushMeterProviders(): Promise<void> {

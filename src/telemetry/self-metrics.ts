@@ -15,6 +15,10 @@ import { selfStats, type SkipReason } from './self-stats';
 export const METRIC_SELF_REQUESTS_SKIPPED = 'kong.genai_otel.requests.skipped' as const;
 export const METRIC_SELF_SPANS_DROPPED = 'kong.genai_otel.spans.dropped' as const;
 export const METRIC_SELF_EXPORT_FAILURES = 'kong.genai_otel.export.failures' as const;
+export const METRIC_SELF_EXPORTERS_ACTIVE = 'kong.genai_otel.exporters.active' as const;
+
+/** Live exporter pipelines per signal, reported by the registries (no import cycle). */
+export const activeExporters = { traces: (): number => 0, metrics: (): number => 0 };
 
 export function registerSelfMetrics(meter: Meter): void {
   meter
@@ -44,6 +48,15 @@ export function registerSelfMetrics(meter: Meter): void {
     .addCallback(result => {
       result.observe(selfStats.spanExportFailures, { signal: 'traces' });
       result.observe(selfStats.metricExportFailures, { signal: 'metrics' });
+    });
+  meter
+    .createObservableGauge(METRIC_SELF_EXPORTERS_ACTIVE, {
+      unit: '{exporter}',
+      description: 'Process-wide exporter pipelines alive (one per distinct export settings).',
+    })
+    .addCallback(result => {
+      result.observe(activeExporters.traces(), { signal: 'traces' });
+      result.observe(activeExporters.metrics(), { signal: 'metrics' });
     });
 }
 

@@ -11,10 +11,20 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { installDiagLogger } from './diag-logger';
 import { telemetryResource } from './otlp-settings';
+import { activeExporters } from './self-metrics';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
 import { settingsKey, type TraceSettings } from './trace-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+
+/**
+ * Hostile or huge logs must not make huge spans: the SDK truncates longer string values and drops
+ * attributes past the count (its default of 128 would cut long captured conversations short).
+ */
+export const SPAN_LIMITS = {
+  attributeCountLimit: 1024,
+  attributeValueLengthLimit: 262_144,
+} as const;
 
 interface Entry {
   readonly provider: TracerProvider;
@@ -57,6 +67,7 @@ export function acquireTracer(settings: TraceSettings): TracerLease {
 
 /** Number of live providers (for tests and leak checks). */
 export const liveTracerProviders = (): number => entries.size;
+activeExporters.traces = liveTracerProviders;
 
 /** Flushes and shuts down every provider; resolves when done or when the deadline passes. */
 export async function shutdownAllTracerProviders(deadlineMs: number): Promise<void> {
@@ -92,6 +103,7 @@ function createProvider(settings: TraceSettings): TracerProvider {
   );
   return new TracerProvider({
     resource: telemetryResource(settings.serviceName, settings.resourceAttributes),
+    spanLimits: SPAN_LIMITS,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     spanProcessors: [bounded],
   });

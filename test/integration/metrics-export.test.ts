@@ -400,6 +400,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     await forceFlushMeterProviders();
     assert.deepEqual(selfMetricNames(receiver.requests[0]!), [
       'kong.genai_otel.export.failures',
+      'kong.genai_otel.exporters.active',
       'kong.genai_otel.requests.skipped',
       'kong.genai_otel.spans.dropped',
     ]);
