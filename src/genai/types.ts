@@ -24,6 +24,8 @@ export interface Message {
   readonly toolCalls?: readonly ToolCall[];
   /** For `tool` messages: the id of the call this message answers. */
   readonly toolCallId?: string;
+  /** An assistant's refusal text (OpenAI `refusal`), given instead of content. */
+  readonly refusal?: string;
 }
 
 /** A tool (function) the caller offered to the model. */

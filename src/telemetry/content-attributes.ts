@@ -47,6 +47,7 @@ function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
     if (choice.message === undefined) return;
     set(`${prefix}.role`, choice.message.role);
     set(`${prefix}.content`, clean(choice.message.content));
+    set(`${prefix}.refusal`, clean(choice.message.refusal));
     legacyToolCalls(`${prefix}.tool_calls`, choice.message.toolCalls, clean, set);
   });
   (request.tools ?? []).forEach((tool, i) => {
@@ -115,6 +116,8 @@ function parts(m: Message, clean: Clean): object[] {
     return out;
   }
   if (m.content !== undefined) out.push({ type: 'text', content: clean(m.content) });
+  // Semconv has no refusal part; a refusal is what the model said instead of content.
+  if (m.refusal !== undefined) out.push({ type: 'text', content: clean(m.refusal) });
   for (const c of m.toolCalls ?? []) {
     out.push({
       type: 'tool_call',

@@ -164,3 +164,30 @@ describe('cost', () => {
     assert.equal(callCost(call, new PriceTable([])), undefined);
   });
 });
+
+describe('refusals', () => {
+  it('reads an OpenAI refusal and exports it only as captured content', async () => {
+    const { ContentSanitizer } = await import('../../src/telemetry/redaction');
+    const { contentAttributes } = await import('../../src/telemetry/content-attributes');
+    const call = callsFromLog(
+      F.log39({
+        response: {
+          ...F.CHAT_RESPONSE,
+          choices: [
+            {
+              index: 0,
+              finish_reason: 'stop',
+              message: { role: 'assistant', content: null, refusal: "I can't help with that." },
+            },
+          ],
+        },
+      }),
+    )[0]!;
+    assert.equal(call.response.choices?.[0]?.message?.refusal, "I can't help with that.");
+    assert.equal(spanAttributes(call, 'both', undefined)['gen_ai.completion.0.refusal'], undefined);
+    const sanitizer = new ContentSanitizer({ presets: [], patterns: [], maxLength: 100 });
+    const a = contentAttributes(call, 'both', sanitizer);
+    assert.equal(a['gen_ai.completion.0.refusal'], "I can't help with that.");
+    assert.match(String(a['gen_ai.output.messages']), /I can't help with that/);
+  });
+});

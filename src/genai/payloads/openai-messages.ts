@@ -18,7 +18,9 @@ export function readMessage(v: unknown, defaultRole?: string): Message | undefin
     (legacyCall === undefined
       ? undefined
       : [toolCall(undefined, legacyCall.name, legacyCall.arguments)]);
-  return message(role, textOf(m.content), toolCalls, name(m.tool_call_id));
+  const read = message(role, textOf(m.content), toolCalls, name(m.tool_call_id));
+  const refusal = name(m.refusal);
+  return refusal === undefined ? read : { ...read, refusal };
 }
 
 export function readMessages(v: unknown): Message[] | undefined {
