@@ -22,6 +22,7 @@ import {
   type MetricPoint,
   type MetricPointOptions,
 } from '../../src/telemetry/metric-points';
+import { llmCall } from '../fixtures/llm-call';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const root = require('otlp-proto-root/build/src/generated/root');
@@ -154,35 +155,16 @@ function selfMetricNames(request: Received): string[] {
     .sort();
 }
 
-function baseCall(overrides: Partial<LlmCall> = {}): LlmCall {
-  return {
-    source: 'proxy',
-    provider: 'openai',
-    operation: 'chat',
-    requestModel: 'gpt-4o',
-    responseModel: 'gpt-4o-2024-08-06',
-    mode: 'oneshot',
-    usage: { inputTokens: 25, outputTokens: 12, totalTokens: 37, estimated: false },
-    timing: { startMs: 1_700_000_000_000, durationMs: 1500 },
-    request: {},
-    response: { choices: [{ index: 0, finishReason: 'stop' }] },
-    server: { address: 'api.openai.com', port: 443 },
-    outcome: { httpStatus: 200, isError: false },
-    kong: { workspaceName: 'default' },
-    ...overrides,
-  };
-}
-
 /** One call of every kind, together touching all 13 instruments. */
 const CALLS: readonly LlmCall[] = [
-  baseCall({ kongCost: 0.5 }),
-  baseCall({
+  llmCall({ kongCost: 0.5 }),
+  llmCall({
     mode: 'stream',
     usage: { inputTokens: 10, outputTokens: 101, estimated: true },
     timing: { startMs: 0, durationMs: 2300, timeToFirstTokenMs: 300, generationMs: 2000 },
     response: { choices: [{ index: 0, finishReason: 'length' }] },
   }),
-  baseCall({
+  llmCall({
     operation: 'embedding',
     requestModel: 'text-embedding-3-small',
     responseModel: 'text-embedding-3-small',
@@ -190,14 +172,14 @@ const CALLS: readonly LlmCall[] = [
     timing: { startMs: 0, durationMs: 120 },
     response: { embeddingDimension: 1536 },
   }),
-  baseCall({
+  llmCall({
     responseModel: undefined,
     usage: { inputTokens: 0, outputTokens: 0, estimated: false },
     timing: { startMs: 0, durationMs: 80 },
     response: {},
     outcome: { httpStatus: 429, isError: true, errorType: '429' },
   }),
-  baseCall({
+  llmCall({
     provider: 'anthropic',
     requestModel: 'claude-sonnet-4',
     responseModel: 'claude-sonnet-4',
@@ -519,7 +501,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
   it('bounds cardinality at 2000 series per instrument, folding the rest into overflow', async () => {
     const lease = acquireMeterInstruments(resolveMetricSettings(configOf(receiver.url), {}));
     const points = Array.from({ length: 2100 }, (_, i) =>
-      metricPointsFor(baseCall({ requestModel: `model-${i}` }), {
+      metricPointsFor(llmCall({ requestModel: `model-${i}` }), {
         ...OPTS,
         families: new Set(['kong']),
       }),

@@ -22,6 +22,7 @@ import {
   prometheusEndpointListening,
   resolvePrometheusEndpoint,
 } from '../../src/telemetry/prometheus-endpoint';
+import { llmCall } from '../fixtures/llm-call';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const ROOT = join(__dirname, '..', '..');
@@ -77,25 +78,14 @@ async function until<T>(
   throw new Error(`timed out after ${deadlineMs} ms waiting for ${what} (${String(last)})`);
 }
 
-function call(overrides: Partial<LlmCall> = {}): LlmCall {
-  return {
-    source: 'proxy',
-    provider: 'openai',
-    operation: 'chat',
-    requestModel: 'gpt-4o',
-    responseModel: 'gpt-4o-2024-08-06',
-    mode: 'oneshot',
-    usage: { inputTokens: 25, outputTokens: 12, totalTokens: 37, estimated: false },
+const call = (overrides: Partial<LlmCall> = {}): LlmCall =>
+  llmCall({
     timing: { startMs: 0, durationMs: 1200 },
-    request: {},
-    response: { choices: [{ index: 0, finishReason: 'stop' }] },
     server: { address: 'api.openai.com' },
     outcome: { isError: false },
-    kong: { workspaceName: 'default' },
     kongCost: 0.002,
     ...overrides,
-  };
-}
+  });
 
 /** The parts of Prometheus' HTTP API answers this test reads. */
 interface Sample {

@@ -11,30 +11,17 @@ import {
   type MetricPoint,
   type MetricPointOptions,
 } from '../../src/telemetry/metric-points';
+import { llmCall } from '../fixtures/llm-call';
 
 const BOTH: ReadonlySet<MetricFamily> = new Set(['gen_ai', 'kong']);
 
-function chatCall(overrides: Partial<LlmCall> = {}): LlmCall {
-  return {
-    source: 'proxy',
-    provider: 'openai',
-    operation: 'chat',
-    requestModel: 'gpt-4o',
-    responseModel: 'gpt-4o-2024-08-06',
-    mode: 'oneshot',
-    usage: { inputTokens: 25, outputTokens: 12, totalTokens: 37, estimated: false },
-    timing: { startMs: 1_700_000_000_000, durationMs: 1500 },
+const chatCall = (overrides: Partial<LlmCall> = {}): LlmCall =>
+  llmCall({
     request: { model: 'gpt-4o' },
-    response: {
-      model: 'gpt-4o-2024-08-06',
-      choices: [{ index: 0, finishReason: 'stop' }],
-    },
-    server: { address: 'api.openai.com', port: 443 },
-    outcome: { httpStatus: 200, isError: false },
+    response: { model: 'gpt-4o-2024-08-06', choices: [{ index: 0, finishReason: 'stop' }] },
     kong: { workspaceName: 'default', consumerUsername: 'alice' },
     ...overrides,
-  };
-}
+  });
 
 const opts = (o: Partial<MetricPointOptions> = {}): MetricPointOptions => ({
   mode: 'both',
