@@ -1,8 +1,7 @@
-// The metric pipeline end to end: registry -> SDK -> OTLP/HTTP protobuf -> a real in-test receiver
-// that decodes with the reference protobuf definitions (never with our exporter's serializer).
+// The metric pipeline end to end: registry -> SDK -> OTLP/HTTP protobuf -> the shared test
+// receiver, which decodes with the OpenTelemetry project's generated code (never our serializer).
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { ConfigInput } from '../../schemas/config';
 import { ConfigSchema } from '../../schemas/config';
@@ -23,11 +22,7 @@ import {
   type MetricPointOptions,
 } from '../../src/telemetry/metric-points';
 import { llmCall } from '../fixtures/llm-call';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const root = require('otlp-proto-root/build/src/generated/root');
-const ExportMetricsServiceRequest =
-  root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
 
 // The decoded OTLP shapes this test reads (protobufjs toObject with longs as strings).
 interface KeyValue {
@@ -69,38 +64,24 @@ interface Received {
 
 interface Receiver {
   readonly url: string;
-  readonly requests: Received[];
+  /** Metric export requests received so far, decoded. */
+  readonly requests: readonly Received[];
+  reset(): void;
   close(): Promise<void>;
 }
 
+/** The shared OTLP receiver, seen through the decoded shapes this test reads. */
 async function startReceiver(): Promise<Receiver> {
-  const requests: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const decoded = ExportMetricsServiceRequest.decode(Buffer.concat(chunks));
-      const body = ExportMetricsServiceRequest.toObject(decoded, {
-        longs: String,
-        enums: String,
-        defaults: false,
-        arrays: true,
-      });
-      requests.push({ headers: req.headers, body });
-      // An empty body is a valid empty ExportMetricsServiceResponse.
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const otlp = await startOtlpReceiver();
   return {
-    url: `http://127.0.0.1:${port}/v1/metrics`,
-    requests,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: otlp.metricsUrl,
+    get requests() {
+      return otlp.requests
+        .filter(r => r.path === '/v1/metrics')
+        .map(r => ({ headers: r.headers, body: r.decoded }));
+    },
+    reset: () => otlp.reset(),
+    close: () => otlp.close(),
   };
 }
 
@@ -326,7 +307,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
   });
   afterEach(async () => {
     await shutdownAllMeterProviders(5000);
-    receiver.requests.length = 0;
+    receiver.reset();
   });
   after(async () => {
     await shutdownAllMeterProviders(5000);
@@ -540,15 +521,11 @@ describe('metric pipeline faults', () => {
   });
 
   it('shutdownAllMeterProviders resolves by its deadline when the collector hangs', async () => {
-    const hanging = createServer(() => undefined); // accepts, never answers
-    await new Promise<void>(resolve => hanging.listen(0, '127.0.0.1', resolve));
+    const hanging = await startOtlpReceiver();
+    hanging.setFault('hang'); // accepts, never answers
     try {
-      const { port } = hanging.address() as AddressInfo;
       const lease = acquireMeterInstruments(
-        resolveMetricSettings(
-          configOf(`http://127.0.0.1:${port}/v1/metrics`, { timeout_ms: 600 }),
-          {},
-        ),
+        resolveMetricSettings(configOf(hanging.metricsUrl, { timeout_ms: 600 }), {}),
       );
       recordMetricPoints(pointsOf(CALLS.slice(0, 1)), lease.instruments);
       const started = Date.now();
@@ -557,8 +534,7 @@ describe('metric pipeline faults', () => {
       assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`);
       lease.release();
     } finally {
-      hanging.closeAllConnections();
-      await new Promise<void>(resolve => hanging.close(() => resolve()));
+      await hanging.close();
     }
   });
 });
