@@ -18,16 +18,27 @@ export interface TimingInputs {
   readonly timeToFirstToken?: number;
 }
 
+/** Longest latency taken at face value (~11.6 days): longer ones are junk, not slow calls. */
+const MAX_LATENCY_MS = 1e9;
+/**
+ * Epoch ms a Kong log can carry (2001-09-09 .. 2286-11-20). Outside it the value is junk (or
+ * seconds), and a span start from it would be 1970 or past what OTLP's uint64 nanoseconds hold.
+ */
+const MIN_EPOCH_MS = 1e12;
+const MAX_EPOCH_MS = 1e13;
+
 /** A latency Kong logged, or undefined when absent, negative (`-1` = no upstream) or absurd. */
 const span = (ms: number | undefined): number | undefined =>
-  ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  ms !== undefined && ms >= 0 && ms <= MAX_LATENCY_MS ? ms : undefined;
 
 export function callTiming(input: TimingInputs, now: () => number = Date.now): CallTiming {
   const { latencies } = input;
   const kongMs = span(latencies.kong) ?? 0;
   const requestMs = span(latencies.request);
   const startedAt =
-    input.startedAt !== undefined && Number.isFinite(input.startedAt) && input.startedAt > 0
+    input.startedAt !== undefined &&
+    input.startedAt >= MIN_EPOCH_MS &&
+    input.startedAt <= MAX_EPOCH_MS
       ? input.startedAt
       : now() - (requestMs ?? 0);
   const startMs = startedAt + kongMs;

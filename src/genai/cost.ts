@@ -45,6 +45,8 @@ export function callCost(call: LlmCall, prices: PriceTable): CallCost | undefine
       cached * (price.cached_input ?? price.input) +
       (outputTokens ?? 0) * price.output) /
     1_000_000;
+  // Absurd token counts times a price overflow; no cost beats an infinite one.
+  if (!Number.isFinite(value)) return undefined;
   return { value, source: 'pricing' };
 }
 

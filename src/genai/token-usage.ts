@@ -54,5 +54,9 @@ function hasCounts(usage: ProviderUsage | undefined): usage is ProviderUsage {
   );
 }
 
-const sum = (a: number | undefined, b: number | undefined): number | undefined =>
-  a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+/** Undefined when both are unknown, or when absurd counts overflow to Infinity. */
+function sum(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  const total = (a ?? 0) + (b ?? 0);
+  return Number.isFinite(total) ? total : undefined;
+}

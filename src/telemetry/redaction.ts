@@ -8,7 +8,9 @@ export const REDACTED = '[REDACTED]';
 export const TRUNCATION_MARKER = '…[truncated]';
 
 const PRESETS: Readonly<Record<RedactPreset, RegExp>> = {
-  email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+  // The lookbehind starts a match only where a run of local-part characters starts: without it,
+  // a long run with no `@` (base64, digits) is rescanned from every position, quadratic time.
+  email: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
   // 13-19 digits, optionally grouped by spaces or dashes; confirmed by the Luhn check below.
   payment_card: /\b\d(?:[ -]?\d){12,18}\b/g,
   bearer_token: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi,
