@@ -23,6 +23,14 @@ type Table = Record<string, unknown>;
 /** Kong logs `UNSPECIFIED` when it could not tell the model (e.g. multipart bodies). */
 const UNSPECIFIED_MODEL = 'UNSPECIFIED';
 
+/**
+ * Models and providers become span names and metric labels: a client-chosen megabyte "model"
+ * must not. Real names are far shorter.
+ */
+const MAX_NAME_LENGTH = 256;
+const capped = (name: string | undefined): string | undefined =>
+  name === undefined || name.length <= MAX_NAME_LENGTH ? name : name.slice(0, MAX_NAME_LENGTH);
+
 /** The LLM calls of one serialized log (a parsed object). An empty list when there are none. */
 export function callsFromLog(log: unknown): LlmCall[] {
   const root = obj(log);
@@ -77,7 +85,7 @@ function sharedFacts(root: Table): SharedFacts {
 
 function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
   const { meta, usage } = entry;
-  const provider = str(meta.provider_name) ?? 'unknown';
+  const provider = capped(str(meta.provider_name)) ?? 'unknown';
   const requestBody = payloadValue(entry.payload?.request);
   const request: RequestFacts =
     requestBody === undefined ? {} : parseRequestPayload(requestBody, provider);
@@ -182,7 +190,7 @@ function cacheInfo(cache: Table | undefined): CacheInfo | undefined {
 }
 
 const model = (name: string | undefined): string | undefined =>
-  name === undefined || name === '' || name === UNSPECIFIED_MODEL ? undefined : name;
+  name === undefined || name === '' || name === UNSPECIFIED_MODEL ? undefined : capped(name);
 
 /** Kong logs some integers as strings (`upstream_status: "200"`). */
 function intLike(value: unknown): number | undefined {

@@ -1,26 +1,48 @@
-// Bounds the spans held for export and counts what is dropped (contract §7). The SDK's
-// BatchSpanProcessor drops silently when full; here every span accepted is tracked until its
-// export settles, so the bound covers queued and in-flight spans, and each drop is counted.
+// Bounds the spans held for export, in count and in bytes, and counts what is dropped (contract
+// §7). The SDK's BatchSpanProcessor drops silently when full and knows nothing of span size; here
+// every span accepted is tracked until its export settles, so the bounds cover queued and
+// in-flight spans. Bytes matter with content capture on, where one span can carry megabytes.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { warnLine } from './diag-logger';
 import { selfStats } from './self-stats';
 
+/** Bytes of all spans held per exporter pipeline: a dead collector costs at most this much. */
+export const MAX_HELD_SPAN_BYTES = 64 * 1024 * 1024;
+
+/** Approximate size of a span: its string attribute values dominate (UTF-16: 2 bytes a char). */
+export function approximateSpanBytes(span: ReadableSpan): number {
+  let bytes = 512 + span.name.length * 2;
+  for (const key in span.attributes) {
+    const value = span.attributes[key];
+    bytes += key.length * 2 + 16;
+    if (typeof value === 'string') bytes += value.length * 2;
+    else if (Array.isArray(value)) bytes += value.length * 16;
+  }
+  return bytes;
+}
+
 export class BoundedSpanProcessor implements SpanProcessor {
-  private pending = 0;
+  private pendingSpans = 0;
+  private pendingBytes = 0;
 
   constructor(
     private readonly inner: SpanProcessor,
-    private readonly limit: number,
+    private readonly maxSpans: number,
+    private readonly maxBytes: number = MAX_HELD_SPAN_BYTES,
   ) {}
 
-  /** Called by the exporter wrapper when an export of `count` spans has settled either way. */
-  settled(count: number): void {
-    this.pending = Math.max(0, this.pending - count);
+  /** Called by the exporter wrapper when an export has settled, either way. */
+  settled(spans: readonly ReadableSpan[]): void {
+    let bytes = 0;
+    for (const span of spans) bytes += approximateSpanBytes(span);
+    this.pendingSpans = Math.max(0, this.pendingSpans - spans.length);
+    this.pendingBytes = Math.max(0, this.pendingBytes - bytes);
   }
 
-  get held(): number {
-    return this.pending;
+  /** Spans and bytes accepted and not yet settled. */
+  get held(): { readonly spans: number; readonly bytes: number } {
+    return { spans: this.pendingSpans, bytes: this.pendingBytes };
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -28,15 +50,17 @@ export class BoundedSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.pending >= this.limit) {
+    const bytes = approximateSpanBytes(span);
+    if (this.pendingSpans >= this.maxSpans || this.pendingBytes + bytes > this.maxBytes) {
       selfStats.spansDropped += 1;
       warnLine(
         'span-queue-full',
-        `WARN span queue full (${this.limit} spans waiting for export): dropping spans, ${selfStats.spansDropped} dropped so far`,
+        `WARN span queue full (${this.pendingSpans} spans, ${Math.round(this.pendingBytes / 1048576)} MiB waiting for export): dropping spans, ${selfStats.spansDropped} dropped so far`,
       );
       return;
     }
-    this.pending += 1;
+    this.pendingSpans += 1;
+    this.pendingBytes += bytes;
     this.inner.onEnd(span);
   }
 

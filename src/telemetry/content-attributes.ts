@@ -1,5 +1,6 @@
 // Message content as span attributes (contract §2.3), only when capture is on: the legacy indexed
-// names and the latest JSON message attributes. Every text goes through ContentSanitizer.clean.
+// names and the latest JSON message attributes. Every string taken from a payload (texts, roles,
+// tool names and ids) goes through ContentSanitizer.clean: redacted, then cut to length.
 import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall, Message, ToolCall } from '../genai/types';
 import type { ContentSanitizer } from './redaction';
@@ -37,22 +38,22 @@ function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
   }
   prompts.forEach((m, i) => {
     const prefix = `${S.LEGACY_PROMPT_PREFIX}.${i}`;
-    set(`${prefix}.role`, m.role);
+    set(`${prefix}.role`, clean(m.role));
     set(`${prefix}.content`, clean(m.content));
-    set(`${prefix}.tool_call_id`, m.toolCallId);
+    set(`${prefix}.tool_call_id`, clean(m.toolCallId));
     legacyToolCalls(`${prefix}.tool_calls`, m.toolCalls, clean, set);
   });
   (response.choices ?? []).forEach(choice => {
     const prefix = `${S.LEGACY_COMPLETION_PREFIX}.${choice.index}`;
     if (choice.message === undefined) return;
-    set(`${prefix}.role`, choice.message.role);
+    set(`${prefix}.role`, clean(choice.message.role));
     set(`${prefix}.content`, clean(choice.message.content));
     set(`${prefix}.refusal`, clean(choice.message.refusal));
     legacyToolCalls(`${prefix}.tool_calls`, choice.message.toolCalls, clean, set);
   });
   (request.tools ?? []).forEach((tool, i) => {
     const prefix = `${S.LEGACY_FUNCTIONS_PREFIX}.${i}`;
-    set(`${prefix}.name`, tool.name);
+    set(`${prefix}.name`, clean(tool.name));
     set(`${prefix}.description`, clean(tool.description));
     set(`${prefix}.parameters`, clean(tool.parameters));
   });
@@ -65,15 +66,18 @@ function legacyToolCalls(
   set: (key: string, value: string | undefined) => void,
 ): void {
   calls?.forEach((c, j) => {
-    set(`${prefix}.${j}.id`, c.id);
-    set(`${prefix}.${j}.name`, c.name);
+    set(`${prefix}.${j}.id`, clean(c.id));
+    set(`${prefix}.${j}.name`, clean(c.name));
     set(`${prefix}.${j}.arguments`, clean(c.arguments));
   });
 }
 
 function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
   const { request, response } = call;
-  const input = (request.messages ?? []).map(m => ({ role: m.role, parts: parts(m, clean) }));
+  const input = (request.messages ?? []).map(m => ({
+    role: clean(m.role),
+    parts: parts(m, clean),
+  }));
   if (call.operation === 'embedding' && request.embeddingsInput !== undefined) {
     input.push(
       ...request.embeddingsInput.map(text => ({
@@ -86,7 +90,7 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
   const output = (response.choices ?? [])
     .filter(c => c.message !== undefined)
     .map(c => ({
-      role: c.message?.role ?? 'assistant',
+      role: clean(c.message?.role) ?? 'assistant',
       parts: c.message === undefined ? [] : parts(c.message, clean),
       finish_reason: c.finishReason ?? '',
     }));
@@ -100,7 +104,7 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
     a[S.ATTR_GEN_AI_TOOL_DEFINITIONS] = JSON.stringify(
       request.tools.map(t => ({
         type: 'function',
-        name: t.name,
+        name: clean(t.name),
         description: clean(t.description),
         parameters: jsonOrText(clean(t.parameters)),
       })),
@@ -112,7 +116,7 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
 function parts(m: Message, clean: Clean): object[] {
   const out: object[] = [];
   if (m.role === 'tool' && m.toolCallId !== undefined) {
-    out.push({ type: 'tool_call_response', id: m.toolCallId, response: clean(m.content) });
+    out.push({ type: 'tool_call_response', id: clean(m.toolCallId), response: clean(m.content) });
     return out;
   }
   if (m.content !== undefined) out.push({ type: 'text', content: clean(m.content) });
@@ -121,8 +125,8 @@ function parts(m: Message, clean: Clean): object[] {
   for (const c of m.toolCalls ?? []) {
     out.push({
       type: 'tool_call',
-      id: c.id,
-      name: c.name,
+      id: clean(c.id),
+      name: clean(c.name),
       arguments: jsonOrText(clean(c.arguments)),
     });
   }

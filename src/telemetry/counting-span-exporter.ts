@@ -8,8 +8,8 @@ import { selfStats } from './self-stats';
 export class CountingSpanExporter implements SpanExporter {
   constructor(
     private readonly inner: SpanExporter,
-    /** Told how many spans left the process (or were lost) when each export settles. */
-    private readonly onSettled: (count: number) => void = () => undefined,
+    /** Told which spans left the process (or were lost) when each export settles. */
+    private readonly onSettled: (spans: readonly ReadableSpan[]) => void = () => undefined,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -24,7 +24,7 @@ export class CountingSpanExporter implements SpanExporter {
           `WARN span export failed (${spans.length} spans lost, ${selfStats.spanExportFailures} failed exports so far): ${result.error?.message ?? 'unknown error'}`,
         );
       }
-      this.onSettled(spans.length);
+      this.onSettled(spans);
       done(result);
     });
   }

@@ -15,12 +15,34 @@ export function warnLine(kind: string, message: string, now: number = Date.now()
   process.stderr.write(`${PREFIX} ${message}\n`);
 }
 
-const format = (message: string, args: unknown[]): string =>
-  [message, ...args.map(a => (a instanceof Error ? a.message : String(a)))].join(' ');
+/**
+ * One compact line: the SDK's error handler hands over the whole error as JSON with its stack;
+ * keep the message only, and cap the length.
+ */
+function format(message: string, args: unknown[]): string {
+  let text = message;
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    if (typeof parsed.message === 'string') text = parsed.message;
+  } catch {
+    // not JSON: keep as is
+  }
+  const line = [text, ...args.map(a => (a instanceof Error ? a.message : String(a)))].join(' ');
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** Messages that differ only in numbers are one kind: once a minute, not once per failed batch. */
+const kindOf = (level: string, line: string): string =>
+  `diag-${level}:${line.replace(/\d+/g, '#').slice(0, 80)}`;
+
+const write = (level: 'ERROR' | 'WARN', message: string, args: unknown[]): void => {
+  const line = format(message, args);
+  warnLine(kindOf(level, line), `${level} otel: ${line}`);
+};
 
 const stderrLogger: DiagLogger = {
-  error: (m, ...a) => warnLine(`diag:${m}`, `ERROR otel: ${format(m, a)}`),
-  warn: (m, ...a) => warnLine(`diag:${m}`, `WARN otel: ${format(m, a)}`),
+  error: (m, ...a) => write('ERROR', m, a),
+  warn: (m, ...a) => write('WARN', m, a),
   info: () => undefined,
   debug: () => undefined,
   verbose: () => undefined,

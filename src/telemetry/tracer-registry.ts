@@ -87,7 +87,7 @@ function createProvider(settings: TraceSettings): TracerProvider {
       timeoutMillis: settings.timeoutMs,
     }),
     // Called only when an export settles, long after `bounded` exists.
-    count => bounded.settled(count),
+    spans => bounded.settled(spans),
   );
   const bounded = new BoundedSpanProcessor(
     new BatchSpanProcessor({

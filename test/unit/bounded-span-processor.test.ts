@@ -1,0 +1,54 @@
+// BoundedSpanProcessor: spans held until their export settles, bounded in count and in bytes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  approximateSpanBytes,
+  BoundedSpanProcessor,
+} from '../../src/telemetry/bounded-span-processor';
+import { selfStats } from '../../src/telemetry/self-stats';
+
+const span = (content = ''): ReadableSpan =>
+  ({ name: 'chat m', attributes: { 'gen_ai.input.messages': content } }) as unknown as ReadableSpan;
+
+function inner(): SpanProcessor & { ended: ReadableSpan[] } {
+  const ended: ReadableSpan[] = [];
+  return {
+    ended,
+    onStart: () => undefined,
+    onEnd: s => ended.push(s),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+describe('BoundedSpanProcessor', () => {
+  it('drops and counts spans past the count bound until exports settle', () => {
+    const target = inner();
+    const p = new BoundedSpanProcessor(target, 3);
+    const dropped = selfStats.spansDropped;
+    for (let i = 0; i < 5; i += 1) p.onEnd(span());
+    assert.equal(target.ended.length, 3);
+    assert.equal(selfStats.spansDropped - dropped, 2);
+    p.settled(target.ended.slice(0, 2));
+    p.onEnd(span());
+    assert.equal(target.ended.length, 4);
+    assert.equal(p.held.spans, 2);
+  });
+
+  it('drops spans that would take the held bytes past the byte bound', () => {
+    const target = inner();
+    const big = span('x'.repeat(100_000));
+    const small = span('small');
+    const limit = approximateSpanBytes(big) * 2 + approximateSpanBytes(small);
+    const p = new BoundedSpanProcessor(target, 1000, limit);
+    p.onEnd(big);
+    p.onEnd(big);
+    p.onEnd(big);
+    p.onEnd(small);
+    assert.equal(target.ended.length, 3, 'two big spans and the small one fit');
+    p.settled([big]);
+    p.onEnd(big);
+    assert.equal(target.ended.length, 4, 'room again once an export settled');
+  });
+});
