@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';
 import { streamLog39, streamLogEe312 } from '../fixtures/stream-logs';
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
 import { ROOT, startHarness, type Harness } from '../helpers/plugin-harness';
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -238,6 +239,29 @@ describe('streamed calls', () => {
       assert.equal(span.endTimeUnixNano, toNanos(start + ttft + 2905));
       assert.equal(span.attributes['gen_ai.response.time_to_first_chunk'], ttft / 1000);
       assert.equal(span.attributes['gen_ai.request.stream'], true);
+    }
+  });
+});
+
+describe('sampling', () => {
+  it('exports no span for unsampled calls but still counts them in metrics', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const entity = h.entity('00000000-0000-4000-8000-000000000009', {
+        sample_ratio: 0,
+        traces_endpoint: receiver.tracesUrl,
+        metrics_endpoint: receiver.metricsUrl,
+        metrics_export_interval_ms: 200,
+      });
+      for (let i = 0; i < 3; i += 1) await h.runLog(entity, { serialized: uniqueLog(F.log39).log });
+      await receiver.waitFor(r =>
+        r
+          .metrics()
+          .some(m => m.name === 'ai_llm_requests_total' && m.points.some(p => p.value === 3)),
+      );
+      assert.equal(receiver.spans().length, 0);
+    } finally {
+      await receiver.close();
     }
   });
 });
