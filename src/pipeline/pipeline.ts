@@ -11,6 +11,7 @@ import type { MetricInstruments } from '../telemetry/metric-instruments';
 import { metricPointsFor, recordMetricPoints, type MetricFamily } from '../telemetry/metric-points';
 import { recordSpan } from '../telemetry/record-span';
 import { ContentSanitizer } from '../telemetry/redaction';
+import { warnLine } from '../telemetry/diag-logger';
 import { selfStats } from '../telemetry/self-stats';
 import { spanAttributes, spanName } from '../telemetry/span-attributes';
 import { resolveTraceSettings } from '../telemetry/trace-settings';
@@ -75,6 +76,10 @@ export class Pipeline {
       log = JSON.parse(text);
     } catch {
       selfStats.skip('unparsable_log');
+      warnLine(
+        'unparsable-log',
+        `WARN serialized log is not JSON (${selfStats.skipped.unparsable_log} so far); event skipped`,
+      );
       return [];
     }
     return this.processLog(log);
