@@ -14,11 +14,10 @@ import {
   METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
 } from './metric-instruments';
-import { nonEmpty, otlpUrl, telemetryResource } from './otlp-settings';
+import { nonEmpty, otlpUrl, settingsKey, telemetryResource } from './otlp-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
 import { activeExporters, CountingMetricExporter, registerSelfMetrics } from './self-metrics';
-import { settingsKey } from './trace-settings';
 
 export interface MetricSettings {
   readonly url: string;
@@ -88,9 +87,6 @@ interface Entry {
 const entries = new Map<string, Entry>();
 /** Shutdowns started by a last release, awaited by shutdownAllMeterProviders. */
 const closing = new Set<Promise<void>>();
-// Kong's plugin server never tells a plugin object it was closed: an owner that is garbage
-// collected gives its lease back.
-const finalizer = new FinalizationRegistry<() => void>(release => release());
 
 export interface MeterLease {
   /** The OTLP pipeline's instruments, plus the Prometheus endpoint's when it is on. */
@@ -100,10 +96,10 @@ export interface MeterLease {
 }
 
 /**
- * Borrows the instruments of `settings`. With `owner`, the lease is also released when the owner
- * is garbage collected (plugin instances get no close notification).
+ * Borrows the instruments of `settings`. (A plugin instance that is dropped without a close is
+ * released with its whole pipeline, by GenAiOtelPlugin.)
  */
-export function acquireMeterInstruments(settings: MetricSettings, owner?: object): MeterLease {
+export function acquireMeterInstruments(settings: MetricSettings): MeterLease {
   installDiagLogger();
   const prometheus = prometheusInstruments(() => metricResource(settings));
   const key = settingsKey(settings);
@@ -136,14 +132,9 @@ export function acquireMeterInstruments(settings: MetricSettings, owner?: object
     closing.add(done);
     void done.then(() => closing.delete(done));
   };
-  const token = {};
-  if (owner !== undefined) finalizer.register(owner, release, token);
   return {
     instruments: prometheus === undefined ? [held.instruments] : [held.instruments, prometheus],
-    release: () => {
-      finalizer.unregister(token);
-      release();
-    },
+    release,
   };
 }
 

@@ -1,5 +1,6 @@
 // What the trace and metric pipelines share: endpoint resolution (config, then the OTEL_* env,
-// then the OTLP default) and the resource, so spans and metrics land on the same entity.
+// then the OTLP default), the resource, so spans and metrics land on the same entity, and the
+// identity of export settings that keys the process-wide provider registries.
 import {
   defaultResource,
   detectResources,
@@ -36,4 +37,13 @@ export function telemetryResource(
   return defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ ...attributes, 'service.name': serviceName }));
+}
+
+/** Stable identity of settings: object key order does not matter. */
+export function settingsKey(settings: object): string {
+  return JSON.stringify(settings, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
 }

@@ -1,5 +1,5 @@
 // Self-observability counters of the plugin process (contract §7): what was skipped, dropped or
-// failed, so operators can see what was lost. Read by tests, the replay summary and the WARN log.
+// failed, so operators can see what was lost. Read by the self-observability metrics and WARN lines.
 
 export type SkipReason = 'no_ai_data' | 'unparsable_log' | 'invalid_config' | 'handler_error';
 
@@ -19,18 +19,6 @@ class SelfStats {
 
   skip(reason: SkipReason): void {
     this.skipped[reason] += 1;
-  }
-
-  snapshot(): Readonly<Record<string, number>> {
-    return {
-      ...Object.fromEntries(Object.entries(this.skipped).map(([k, v]) => [`skipped_${k}`, v])),
-      spans_recorded: this.spansRecorded,
-      spans_dropped: this.spansDropped,
-      spans_exported: this.spansExported,
-      span_export_failures: this.spanExportFailures,
-      metric_export_failures: this.metricExportFailures,
-      spans_lost_in_failed_exports: this.spansLostInFailedExports,
-    };
   }
 }
 

@@ -33,12 +33,3 @@ export function resolveTraceSettings(
     resourceAttributes: { ...(config.resource_attributes ?? {}) },
   };
 }
-
-/** Stable identity of settings: object key order does not matter. */
-export function settingsKey(settings: object): string {
-  return JSON.stringify(settings, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
-      : value,
-  );
-}

@@ -10,11 +10,11 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { installDiagLogger } from './diag-logger';
-import { telemetryResource } from './otlp-settings';
+import { settingsKey, telemetryResource } from './otlp-settings';
 import { activeExporters } from './self-metrics';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
-import { settingsKey, type TraceSettings } from './trace-settings';
+import type { TraceSettings } from './trace-settings';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 
 /**
