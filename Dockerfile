@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
-# Kong Gateway 3.9 with the genai-otel external plugin on Node 20, and the mock LLM of the demo stack.
+# Kong Gateway 3.9 with the genai-otel external plugin on Node 24 LTS, and the mock LLM of the demo stack.
 #   docker build -t kong-genai-otel .                       (last stage: Kong, `runtime`)
 #   docker build --target mock-llm -t kong-genai-otel-mock-llm .
 # Plugin-server settings follow docs/kong-pluginserver §1 and the traps of §5 (numbers below).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG KONG_IMAGE=kong:3.9
 
 # ---- build: compile the TypeScript, then keep the production dependencies only -----------------

@@ -1,14 +1,17 @@
 // Where the provider behind Kong lives (contract §4): provider default hosts, Azure from `meta`.
 import type { ServerInfo } from './types';
 
-const DEFAULT_HOSTS: Readonly<Record<string, string>> = {
-  openai: 'api.openai.com',
-  anthropic: 'api.anthropic.com',
-  gemini: 'generativelanguage.googleapis.com',
-  cohere: 'api.cohere.com',
-  mistral: 'api.mistral.ai',
-  huggingface: 'api-inference.huggingface.co',
-};
+// A Map, not an object: client-chosen names such as `__proto__` must not hit Object.prototype.
+const DEFAULT_HOSTS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    openai: 'api.openai.com',
+    anthropic: 'api.anthropic.com',
+    gemini: 'generativelanguage.googleapis.com',
+    cohere: 'api.cohere.com',
+    mistral: 'api.mistral.ai',
+    huggingface: 'api-inference.huggingface.co',
+  }),
+);
 
 export interface ServerHints {
   readonly provider: string;
@@ -52,5 +55,5 @@ function providerHost(hints: ServerHints): string | undefined {
       ? undefined
       : `bedrock-runtime.${hints.bedrockRegion}.amazonaws.com`;
   }
-  return DEFAULT_HOSTS[hints.provider];
+  return DEFAULT_HOSTS.get(hints.provider);
 }

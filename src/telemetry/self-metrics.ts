@@ -10,7 +10,7 @@ import type {
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { warnLine } from './diag-logger';
-import { selfStats, type SkipReason } from './self-stats';
+import { selfStats } from './self-stats';
 
 export const METRIC_SELF_REQUESTS_SKIPPED = 'kong.genai_otel.requests.skipped' as const;
 export const METRIC_SELF_SPANS_DROPPED = 'kong.genai_otel.spans.dropped' as const;
@@ -28,7 +28,7 @@ export function registerSelfMetrics(meter: Meter): void {
     })
     .addCallback(result => {
       for (const [reason, count] of Object.entries(selfStats.skipped)) {
-        result.observe(count, { reason: reason as SkipReason });
+        result.observe(count, { reason });
       }
     });
   meter

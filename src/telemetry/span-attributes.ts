@@ -1,6 +1,9 @@
 // LlmCall -> span name and attributes (contract §2.1, §2.2) for the configured vocabulary.
 // No message content here: content goes through content-attributes.ts and redaction only.
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+
+/** The OTLP attribute shapes this plugin writes (the API's `AttributeValue` is `unknown` since 1.10). */
+type AttributeScalar = string | number | boolean | string[] | number[];
 import type { CallCost } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
 import * as K from './kong-attributes';
@@ -25,7 +28,7 @@ export function spanAttributes(
   cost: CallCost | undefined,
 ): Attributes {
   const a: Attributes = {};
-  const set = (key: string, value: AttributeValue | undefined): void => {
+  const set = (key: string, value: AttributeScalar | undefined): void => {
     if (value !== undefined) a[key] = value;
   };
   const { request: req, response: res, usage, server, kong } = call;

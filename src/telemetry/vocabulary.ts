@@ -28,17 +28,20 @@ const LATEST_OPERATION: Record<Operation, string> = {
 /** `gen_ai.operation.name` for an operation (`llm.request.type` uses the Operation as is). */
 export const latestOperationName = (operation: Operation): string => LATEST_OPERATION[operation];
 
-const LATEST_PROVIDER: Readonly<Record<string, string>> = {
-  openai: 'openai',
-  azure: 'azure.ai.openai',
-  anthropic: 'anthropic',
-  cohere: 'cohere',
-  mistral: 'mistral_ai',
-  gemini: 'gcp.gemini',
-  bedrock: 'aws.bedrock',
-  deepseek: 'deepseek',
-  xai: 'x_ai',
-};
+// A Map, not an object: client-chosen names such as `__proto__` must not hit Object.prototype.
+const LATEST_PROVIDER: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    openai: 'openai',
+    azure: 'azure.ai.openai',
+    anthropic: 'anthropic',
+    cohere: 'cohere',
+    mistral: 'mistral_ai',
+    gemini: 'gcp.gemini',
+    bedrock: 'aws.bedrock',
+    deepseek: 'deepseek',
+    xai: 'x_ai',
+  }),
+);
 
 /**
  * `gen_ai.provider.name` for a Kong provider name. Gemini reached through Vertex AI (Kong's
@@ -48,5 +51,5 @@ export function latestProviderName(provider: string, serverAddress?: string): st
   if (provider === 'gemini' && serverAddress?.endsWith('aiplatform.googleapis.com')) {
     return 'gcp.vertex_ai';
   }
-  return LATEST_PROVIDER[provider] ?? provider;
+  return LATEST_PROVIDER.get(provider) ?? provider;
 }
