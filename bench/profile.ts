@@ -7,8 +7,8 @@ import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { callsFromLog } from '../src/genai/calls';
 import { loadConfig } from '../src/pipeline/load-config';
 import { Pipeline, type TelemetrySinks } from '../src/pipeline/pipeline';
-import { resolveTraceSettings } from '../src/telemetry/trace-settings';
-import { acquireTracer, shutdownAllTracerProviders } from '../src/telemetry/tracer-registry';
+import { resolveTraceSettings } from '../src/pipeline/export-settings';
+import { acquireTracer, shutdownAllTracerProviders } from '../src/export/tracer-provider';
 import { benchLogs } from './logs';
 
 const quick = process.argv.includes('--quick');

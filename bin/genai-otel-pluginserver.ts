@@ -6,7 +6,7 @@
 //     --plugins-directory <app>/dist/plugins --kong-prefix /usr/local/kong --sock-name genai_otel.sock
 // Logs go to stderr, never stdout (Kong reads both; the query command's stdout must stay JSON).
 import path from 'node:path';
-import { cli, msgpack } from '../src/pluginserver/kong-pdk';
+import { cli, msgpack } from '../src/pluginserver/kong-pdk-modules';
 import { LeanServer } from '../src/pluginserver/lean-server';
 import { RpcListener } from '../src/pluginserver/listener';
 import { createStderrLogger } from '../src/pluginserver/logger';

@@ -4,7 +4,7 @@ import { ConfigSchema } from '../schemas/config';
 import { GenAiOtelPlugin } from '../src/kong/genai-otel-plugin';
 import { toKongFields } from '../src/kong/to-kong-schema';
 import { installShutdownHandler } from '../src/pipeline/shutdown';
-import { PACKAGE_VERSION } from '../src/telemetry/package-info';
+import { PACKAGE_VERSION } from '../src/package-info';
 
 export const Name = 'genai-otel';
 

@@ -3,9 +3,9 @@
 // one PDK call per request and never throws into the plugin server.
 import { Pipeline } from '../pipeline/pipeline';
 import { loadConfig } from '../pipeline/load-config';
-import { warnLine } from '../telemetry/diag-logger';
-import { selfStats } from '../telemetry/self-stats';
-import type { LogPhasePdk } from './pdk';
+import { warnLine } from '../selfobs/logger';
+import { selfStats } from '../selfobs/recorder';
+import type { LogPhasePdk } from './log-phase-pdk';
 
 /**
  * kong-js-pluginserver's CloseInstance drops the instance without telling it, so a pipeline is

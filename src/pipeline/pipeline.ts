@@ -5,18 +5,18 @@ import type { Config } from '../../schemas/config';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
-import { contentAttributes } from '../telemetry/content-attributes';
-import { acquireMeterInstruments, resolveMetricSettings } from '../telemetry/meter-registry';
-import type { MetricInstruments } from '../telemetry/metric-instruments';
-import { metricPointsFor, recordMetricPoints, type MetricFamily } from '../telemetry/metric-points';
-import { recordSpan } from '../telemetry/record-span';
-import { ContentSanitizer } from '../telemetry/redaction';
-import { warnLine } from '../telemetry/diag-logger';
-import { selfStats } from '../telemetry/self-stats';
-import { spanAttributes, spanName } from '../telemetry/span-attributes';
-import { resolveTraceSettings } from '../telemetry/trace-settings';
-import { acquireTracer } from '../telemetry/tracer-registry';
-import { resolveSemconvMode, type SemconvMode } from '../telemetry/vocabulary';
+import { contentAttributes } from '../instrumentation/content-attributes';
+import { acquireMeterInstruments, resolveMetricSettings } from '../export/meter-provider';
+import type { MetricInstruments } from '../instrumentation/metric-instruments';
+import { metricPointsFor, recordMetricPoints, type MetricFamily } from '../instrumentation/metric-points';
+import { recordSpan } from '../instrumentation/record-span';
+import { ContentSanitizer } from '../instrumentation/redaction';
+import { warnLine } from '../selfobs/logger';
+import { selfStats } from '../selfobs/recorder';
+import { spanAttributes, spanName } from '../instrumentation/span-attributes';
+import { resolveTraceSettings } from './export-settings';
+import { acquireTracer } from '../export/tracer-provider';
+import { resolveSemconvMode, type SemconvMode } from '../instrumentation/semconv-mode';
 
 /** Where a pipeline records: a tracer and the metric instrument sets (OTLP, Prometheus...). */
 export interface TelemetrySinks {

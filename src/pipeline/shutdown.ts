@@ -1,7 +1,7 @@
 // SIGTERM (Kong stopping its plugin servers): flush what is queued within a deadline shorter
 // than Kong's stop timeout, then exit. Installed once per process, never on stdout.
-import { shutdownAllMeterProviders } from '../telemetry/meter-registry';
-import { shutdownAllTracerProviders } from '../telemetry/tracer-registry';
+import { shutdownAllMeterProviders } from '../export/meter-provider';
+import { shutdownAllTracerProviders } from '../export/tracer-provider';
 
 /** Kong waits a few seconds for plugin servers on stop; stay well inside that. */
 export const SHUTDOWN_DEADLINE_MS = Number(

@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { RpcMethod } from './lean-server';
 import type { ServerLogger } from './logger';
 import { DEFAULT_MAX_MESSAGE_BYTES, FrameError, MessageFramer } from './message-framer';
-import { msgpack } from './kong-pdk';
+import { msgpack } from './kong-pdk-modules';
 
 export interface ListenerOptions {
   socketPath: string;

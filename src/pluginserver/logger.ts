@@ -2,7 +2,7 @@
 // into its error log, but the query command's stdout must stay pure JSON (kong-pluginserver.md
 // §1.3: kong-js-pluginserver's logger writes to stdout and corrupts the dump with -v).
 import { inspect } from 'node:util';
-import type { PdkLogger } from './kong-pdk';
+import type { PdkLogger } from './kong-pdk-modules';
 
 export interface ServerLogger extends PdkLogger {
   /** Guard for anything costly to format (a per-RPC line): false unless -v. */

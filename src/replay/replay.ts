@@ -13,10 +13,10 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { createMetricInstruments } from '../telemetry/metric-instruments';
-import { forceFlushMeterProviders, shutdownAllMeterProviders } from '../telemetry/meter-registry';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../telemetry/package-info';
-import { shutdownAllTracerProviders } from '../telemetry/tracer-registry';
+import { createMetricInstruments } from '../instrumentation/metric-instruments';
+import { forceFlushMeterProviders, shutdownAllMeterProviders } from '../export/meter-provider';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { shutdownAllTracerProviders } from '../export/tracer-provider';
 import { Pipeline, type TelemetrySinks } from '../pipeline/pipeline';
 import { readLogLines } from './log-lines';
 import { formatMetricTotals, formatSpan } from './summary';

@@ -4,7 +4,7 @@
 // events complete and the failed exports are counted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { METRIC_SELF_EXPORT_FAILURES } from '../../src/telemetry/self-metrics';
+import { METRIC_SELF_EXPORT_FAILURES } from '../../src/selfobs/self-metrics';
 import * as F from '../fixtures/serialized-logs';
 import { closedPort, selfMetric, unclean, withRequestId } from '../helpers/fault-tools';
 import { startHarness, type Harness } from '../helpers/plugin-harness';

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import {
   METRIC_SELF_EXPORT_FAILURES,
   METRIC_SELF_SPANS_DROPPED,
-} from '../../src/telemetry/self-metrics';
+} from '../../src/selfobs/self-metrics';
 import * as F from '../fixtures/serialized-logs';
 import {
   closedPort,

@@ -13,14 +13,14 @@ import {
   resolveMetricSettings,
   shutdownAllMeterProviders,
   type MetricSettings,
-} from '../../src/telemetry/meter-registry';
-import { INSTRUMENT_NAMES, INSTRUMENT_SPECS } from '../../src/telemetry/metric-instruments';
+} from '../../src/export/meter-provider';
+import { INSTRUMENT_NAMES, INSTRUMENT_SPECS } from '../../src/instrumentation/metric-instruments';
 import {
   metricPointsFor,
   recordMetricPoints,
   type MetricPoint,
   type MetricPointOptions,
-} from '../../src/telemetry/metric-points';
+} from '../../src/instrumentation/metric-points';
 import { llmCall } from '../fixtures/llm-call';
 import { startOtlpReceiver } from '../helpers/otlp-receiver';
 

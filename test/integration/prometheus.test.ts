@@ -16,12 +16,12 @@ import {
   resolveMetricSettings,
   shutdownAllMeterProviders,
   type MeterLease,
-} from '../../src/telemetry/meter-registry';
-import { metricPointsFor, recordMetricPoints } from '../../src/telemetry/metric-points';
+} from '../../src/export/meter-provider';
+import { metricPointsFor, recordMetricPoints } from '../../src/instrumentation/metric-points';
 import {
   prometheusEndpointListening,
   resolvePrometheusEndpoint,
-} from '../../src/telemetry/prometheus-endpoint';
+} from '../../src/export/prometheus-endpoint';
 import { llmCall } from '../fixtures/llm-call';
 
 const PROMETHEUS = '/usr/bin/prometheus';

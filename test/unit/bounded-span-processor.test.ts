@@ -5,8 +5,8 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   approximateSpanBytes,
   BoundedSpanProcessor,
-} from '../../src/telemetry/bounded-span-processor';
-import { selfStats } from '../../src/telemetry/self-stats';
+} from '../../src/export/bounded-span-processor';
+import { selfStats } from '../../src/selfobs/recorder';
 
 const span = (content = ''): ReadableSpan =>
   ({ name: 'chat m', attributes: { 'gen_ai.input.messages': content } }) as unknown as ReadableSpan;

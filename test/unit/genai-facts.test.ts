@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';
 import { callCost, PriceTable } from '../../src/genai/cost';
-import { spanAttributes } from '../../src/telemetry/span-attributes';
+import { spanAttributes } from '../../src/instrumentation/span-attributes';
 import * as F from '../fixtures/serialized-logs';
 
 const azureFiltered = {
@@ -167,8 +167,8 @@ describe('cost', () => {
 
 describe('refusals', () => {
   it('reads an OpenAI refusal and exports it only as captured content', async () => {
-    const { ContentSanitizer } = await import('../../src/telemetry/redaction');
-    const { contentAttributes } = await import('../../src/telemetry/content-attributes');
+    const { ContentSanitizer } = await import('../../src/instrumentation/redaction');
+    const { contentAttributes } = await import('../../src/instrumentation/content-attributes');
     const call = callsFromLog(
       F.log39({
         response: {

@@ -20,10 +20,10 @@ import { Pipeline, type TelemetrySinks } from '../../src/pipeline/pipeline';
 import {
   createMetricInstruments,
   type MetricInstruments,
-} from '../../src/telemetry/metric-instruments';
-import { shutdownAllMeterProviders } from '../../src/telemetry/meter-registry';
-import { selfStats } from '../../src/telemetry/self-stats';
-import { SPAN_LIMITS, shutdownAllTracerProviders } from '../../src/telemetry/tracer-registry';
+} from '../../src/instrumentation/metric-instruments';
+import { shutdownAllMeterProviders } from '../../src/export/meter-provider';
+import { selfStats } from '../../src/selfobs/recorder';
+import { SPAN_LIMITS, shutdownAllTracerProviders } from '../../src/export/tracer-provider';
 import * as F from '../fixtures/serialized-logs';
 import { hostileLog, junkText, paths, setPath, SHAPES, wrongType } from '../fixtures/hostile-logs';
 import { streamLog39, streamLogEe312 } from '../fixtures/stream-logs';

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall } from '../../src/genai/types';
-import type { InstrumentName, MetricInstruments } from '../../src/telemetry/metric-instruments';
+import type { InstrumentName, MetricInstruments } from '../../src/instrumentation/metric-instruments';
 import {
   metricPointsFor,
   recordMetricPoints,
   type MetricFamily,
   type MetricPoint,
   type MetricPointOptions,
-} from '../../src/telemetry/metric-points';
+} from '../../src/instrumentation/metric-points';
 import { llmCall } from '../fixtures/llm-call';
 
 const BOTH: ReadonlySet<MetricFamily> = new Set(['gen_ai', 'kong']);

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readmeWithTable } from '../../scripts/config-table';
-import * as K from '../../src/telemetry/kong-attributes';
-import { INSTRUMENT_NAMES } from '../../src/telemetry/metric-instruments';
-import * as SELF from '../../src/telemetry/self-metrics';
-import * as S from '../../src/telemetry/semconv';
+import * as K from '../../src/instrumentation/kong-attributes';
+import { INSTRUMENT_NAMES } from '../../src/instrumentation/metric-instruments';
+import * as SELF from '../../src/selfobs/self-metrics';
+import * as S from '../../src/instrumentation/semconv';
 
 const README = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureContent } from '../../src/pipeline/pipeline';
-import { ContentSanitizer, type RedactPreset } from '../../src/telemetry/redaction';
+import { ContentSanitizer, type RedactPreset } from '../../src/instrumentation/redaction';
 
 const ALL: RedactPreset[] = ['email', 'payment_card', 'bearer_token', 'api_key'];
 const sanitizer = (presets: RedactPreset[] = ALL, patterns: string[] = [], maxLength = 4096) =>

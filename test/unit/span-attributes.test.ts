@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';
-import { spanAttributes, spanName } from '../../src/telemetry/span-attributes';
-import { resolveSemconvMode } from '../../src/telemetry/vocabulary';
+import { spanAttributes, spanName } from '../../src/instrumentation/span-attributes';
+import { resolveSemconvMode } from '../../src/instrumentation/semconv-mode';
 import * as F from '../fixtures/serialized-logs';
 
 const chat = () => callsFromLog(F.log39())[0]!;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';
-import { spanAttributes } from '../../src/telemetry/span-attributes';
+import { spanAttributes } from '../../src/instrumentation/span-attributes';
 import { STARTED_AT } from '../fixtures/serialized-logs';
 import * as S from '../fixtures/stream-logs';
 

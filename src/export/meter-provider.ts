@@ -8,16 +8,20 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { Config } from '../../schemas/config';
-import { installDiagLogger, warnLine } from './diag-logger';
+import { installDiagLogger, warnLine } from '../selfobs/logger';
 import {
   createMetricInstruments,
   METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
-} from './metric-instruments';
-import { nonEmpty, otlpUrl, settingsKey, telemetryResource } from './otlp-settings';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+} from '../instrumentation/metric-instruments';
+import { nonEmpty, otlpUrl, settingsKey, telemetryResource } from './resource';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
-import { activeExporters, CountingMetricExporter, registerSelfMetrics } from './self-metrics';
+import {
+  activeExporters,
+  CountingMetricExporter,
+  registerSelfMetrics,
+} from '../selfobs/self-metrics';
 
 export interface MetricSettings {
   readonly url: string;

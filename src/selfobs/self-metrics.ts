@@ -9,8 +9,8 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { warnLine } from './diag-logger';
-import { selfStats } from './self-stats';
+import { warnLine } from './logger';
+import { selfStats } from './recorder';
 
 export const METRIC_SELF_REQUESTS_SKIPPED = 'kong.genai_otel.requests.skipped' as const;
 export const METRIC_SELF_SPANS_DROPPED = 'kong.genai_otel.spans.dropped' as const;

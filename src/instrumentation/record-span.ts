@@ -13,7 +13,7 @@ import {
 import { parseTraceParent } from '@opentelemetry/core';
 import type { LlmCall } from '../genai/types';
 import { ATTR_KONG_TRACE_ID } from './kong-attributes';
-import { selfStats } from './self-stats';
+import { selfStats } from '../selfobs/recorder';
 
 export interface SpanInput {
   readonly call: LlmCall;

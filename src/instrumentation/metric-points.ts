@@ -24,7 +24,7 @@ import {
   latestOperationName,
   latestProviderName,
   type SemconvMode,
-} from './vocabulary';
+} from './semconv-mode';
 
 export type MetricFamily = (typeof METRIC_FAMILIES)[number];
 

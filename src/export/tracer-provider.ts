@@ -9,13 +9,13 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { installDiagLogger } from './diag-logger';
-import { settingsKey, telemetryResource } from './otlp-settings';
-import { activeExporters } from './self-metrics';
+import { installDiagLogger } from '../selfobs/logger';
+import { settingsKey, telemetryResource } from './resource';
+import { activeExporters } from '../selfobs/self-metrics';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
-import type { TraceSettings } from './trace-settings';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+import type { TraceSettings } from '../pipeline/export-settings';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 
 /**
  * Hostile or huge logs must not make huge spans: the SDK truncates longer string values and drops

@@ -5,7 +5,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall, Message, ToolCall } from '../genai/types';
 import type { ContentSanitizer } from './redaction';
 import * as S from './semconv';
-import { emitsLatest, emitsLegacy, type SemconvMode } from './vocabulary';
+import { emitsLatest, emitsLegacy, type SemconvMode } from './semconv-mode';
 
 export function contentAttributes(
   call: LlmCall,

@@ -4,8 +4,8 @@
 // in-flight spans. Bytes matter with content capture on, where one span can carry megabytes.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { warnLine } from './diag-logger';
-import { selfStats } from './self-stats';
+import { warnLine } from '../selfobs/logger';
+import { selfStats } from '../selfobs/recorder';
 
 /** Bytes of all spans held per exporter pipeline: a dead collector costs at most this much. */
 export const MAX_HELD_SPAN_BYTES = 64 * 1024 * 1024;

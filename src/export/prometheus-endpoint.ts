@@ -3,13 +3,13 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { warnLine } from './diag-logger';
+import { warnLine } from '../selfobs/logger';
 import {
   createMetricInstruments,
   METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
-} from './metric-instruments';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+} from '../instrumentation/metric-instruments';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 
 export const PROMETHEUS_PORT_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_PORT';
 export const PROMETHEUS_HOST_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_HOST';

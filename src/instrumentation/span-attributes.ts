@@ -14,7 +14,7 @@ import {
   latestOperationName,
   latestProviderName,
   type SemconvMode,
-} from './vocabulary';
+} from './semconv-mode';
 
 export function spanName(call: LlmCall, mode: SemconvMode): string {
   if (mode === 'legacy') return `${call.provider}.${call.operation}`;

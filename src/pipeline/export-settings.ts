@@ -1,7 +1,7 @@
 // Export settings of the trace pipeline, resolved from an instance's config and the OTEL_* env.
 // Equal settings share one process-wide TracerProvider, so the key must cover all of them.
 import type { Config } from '../../schemas/config';
-import { otlpUrl } from './otlp-settings';
+import { otlpUrl } from '../export/resource';
 
 export interface TraceSettings {
   readonly url: string;

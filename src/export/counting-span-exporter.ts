@@ -2,8 +2,8 @@
 // say so on stderr at WARN (rate-limited) instead of failing silently.
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { warnLine } from './diag-logger';
-import { selfStats } from './self-stats';
+import { warnLine } from '../selfobs/logger';
+import { selfStats } from '../selfobs/recorder';
 
 export class CountingSpanExporter implements SpanExporter {
   constructor(

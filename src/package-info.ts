@@ -1,5 +1,5 @@
 // Name and version of this package: the instrumentation scope of every span and metric.
-import pkg from '../../package.json';
+import pkg from '../package.json';
 
 export const PACKAGE_NAME: string = pkg.name;
 export const PACKAGE_VERSION: string = pkg.version;
