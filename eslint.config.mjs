@@ -12,6 +12,9 @@ const layer = (files, patterns, message) => ({
   },
 });
 
+/** Relative import patterns reaching the named sibling folders of src/, from any depth below. */
+const up = folders => folders.flatMap(f => [`../${f}/*`, `../../${f}/*`, `../../../${f}/*`]);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scripts/**', '**/*.mjs', '**/*.cjs', '**/*.js'] },
   js.configs.recommended,
@@ -40,16 +43,50 @@ export default tseslint.config(
       ],
     },
   },
-  // Layers import downward only: kong adapter -> genai model -> telemetry. genai/ is pure.
+  // Layers import downward only (docs/design.md#layers):
+  //   adapters (kong, replay, pluginserver) -> pipeline -> export -> instrumentation -> genai,
+  //   with selfobs beside export. Each rule names what a folder must not reach.
   layer(
     ['src/genai/**/*.ts'],
-    ['kong-pdk*', '@opentelemetry/*', '../kong/*', '../telemetry/*'],
-    'src/genai is pure: no Kong, no OpenTelemetry',
+    [
+      'kong-pdk*',
+      '@opentelemetry/*',
+      ...up(['instrumentation', 'export', 'selfobs', 'pipeline', 'kong', 'replay', 'pluginserver']),
+      '**/schemas/*',
+    ],
+    'src/genai is the pure model: no OpenTelemetry, no Kong, no config',
   ),
   layer(
-    ['src/telemetry/**/*.ts'],
-    ['kong-pdk*', '../kong/*'],
-    'src/telemetry never imports the Kong adapter',
+    ['src/instrumentation/**/*.ts'],
+    [
+      '@opentelemetry/*',
+      '!@opentelemetry/api',
+      'kong-pdk*',
+      ...up(['export', 'selfobs', 'pipeline', 'kong', 'replay', 'pluginserver']),
+      '**/schemas/*',
+    ],
+    'src/instrumentation uses only @opentelemetry/api and the GenAI model: no SDK, no config',
+  ),
+  layer(
+    ['src/selfobs/**/*.ts'],
+    [
+      '@opentelemetry/*',
+      '!@opentelemetry/api',
+      'kong-pdk*',
+      ...up(['genai', 'instrumentation', 'export', 'pipeline', 'kong', 'replay', 'pluginserver']),
+      '**/schemas/*',
+    ],
+    'src/selfobs is a leaf: counts and log lines, through the OpenTelemetry API only',
+  ),
+  layer(
+    ['src/export/**/*.ts'],
+    ['kong-pdk*', ...up(['pipeline', 'kong', 'replay', 'pluginserver']), '**/schemas/*'],
+    'src/export wires the SDK from settings; it never sees the config or an adapter',
+  ),
+  layer(
+    ['src/pipeline/**/*.ts'],
+    ['kong-pdk*', ...up(['kong', 'replay', 'pluginserver'])],
+    'src/pipeline is used by the adapters, never the other way round',
   ),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

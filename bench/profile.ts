@@ -7,8 +7,8 @@ import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { callsFromLog } from '../src/genai/calls';
 import { loadConfig } from '../src/pipeline/load-config';
 import { Pipeline, type TelemetrySinks } from '../src/pipeline/pipeline';
-import { resolveTraceSettings } from '../src/pipeline/export-settings';
-import { acquireTracer, shutdownAllTracerProviders } from '../src/export/tracer-provider';
+import { resolveTraceSettings } from '../src/pipeline/settings';
+import { acquireTracer, shutdownTracerProviders } from '../src/export/tracer-provider';
 import { benchLogs } from './logs';
 
 const quick = process.argv.includes('--quick');
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const sinks = (tracer: TelemetrySinks['tracer']): TelemetrySinks => ({
     tracer,
     instruments: [],
-    release: () => undefined,
+    release: () => Promise.resolve(),
   });
   const rows: string[] = [];
   try {
@@ -117,14 +117,14 @@ async function main(): Promise<void> {
         ],
         ['  + OTLP metrics (as shipped)', await cpuPerCall(n, () => shipped.processLogText(text))],
       ];
-      for (const p of [noop, sdk, exporting, shipped]) p.close();
-      lease.release();
+      for (const p of [noop, sdk, exporting, shipped]) void p.close();
+      void lease.release();
       rows.push(`${name} (${text.length} bytes, ${n} iterations)`);
       for (const [stage, us] of stages)
         rows.push(`  ${stage.padEnd(44)} ${us.toFixed(1).padStart(9)} µs`);
     }
   } finally {
-    await shutdownAllTracerProviders(3000);
+    await shutdownTracerProviders(3000);
     sink.stop();
   }
   process.stdout.write(`${rows.join('\n')}\n`);

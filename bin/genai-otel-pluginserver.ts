@@ -9,8 +9,8 @@ import path from 'node:path';
 import { cli, msgpack } from '../src/pluginserver/kong-pdk-modules';
 import { LeanServer } from '../src/pluginserver/lean-server';
 import { RpcListener } from '../src/pluginserver/listener';
-import { createStderrLogger } from '../src/pluginserver/logger';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/pluginserver/message-framer';
+import { logger } from '../src/selfobs/logger';
 
 /** Bound of one RPC message (bytes); over it, the connection is closed with a log line. */
 const MAX_MESSAGE_ENV = 'KONG_GENAI_OTEL_PLUGINSERVER_MAX_MESSAGE_BYTES';
@@ -32,7 +32,7 @@ function positiveIntEnv(name: string, fallback: number | undefined): number | un
 
 async function main(): Promise<void> {
   const opts = cli.parse();
-  const logger = createStderrLogger(opts.logLevel);
+  logger.setLevel(opts.logLevel);
   const server = new LeanServer(opts.pluginsDirectory, logger, {
     abandonedEventMs: positiveIntEnv(ABANDONED_EVENT_ENV, undefined),
   });

@@ -2,12 +2,10 @@
 // (and so Kong's defaults and type checks) is generated from it by src/kong/to-kong-schema.ts, and
 // the same schema validates each instance's config, adding the checks Kong cannot express.
 import { z } from 'zod';
+import { METRIC_FAMILIES } from '../src/instrumentation/metric-points';
 
-/** Named redaction presets; each is a regular expression kept in src/telemetry/redaction.ts. */
+/** Named redaction presets; each is a regular expression kept in src/instrumentation/redaction.ts. */
 export const REDACT_PRESETS = ['email', 'payment_card', 'bearer_token', 'api_key'] as const;
-
-/** The two metric families of the telemetry contract (§3.1 and §3.2). */
-export const METRIC_FAMILIES = ['gen_ai', 'kong'] as const;
 
 const isHttpUrl = (value: string): boolean => {
   try {

@@ -1,11 +1,10 @@
-// Bounds the spans held for export, in count and in bytes, and counts what is dropped (contract
-// §7). The SDK's BatchSpanProcessor drops silently when full and knows nothing of span size; here
+// Bounds the spans held for export, in count and in bytes, and counts what is dropped
+// (docs/design.md#bounded-memory). The SDK's BatchSpanProcessor drops silently when full and knows nothing of span size; here
 // every span accepted is tracked until its export settles, so the bounds cover queued and
 // in-flight spans. Bytes matter with content capture on, where one span can carry megabytes.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { warnLine } from '../selfobs/logger';
-import { selfStats } from '../selfobs/recorder';
+import { selfObs } from '../selfobs/recorder';
 
 /** Bytes of all spans held per exporter pipeline: a dead collector costs at most this much. */
 export const MAX_HELD_SPAN_BYTES = 64 * 1024 * 1024;
@@ -52,11 +51,7 @@ export class BoundedSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const bytes = approximateSpanBytes(span);
     if (this.pendingSpans >= this.maxSpans || this.pendingBytes + bytes > this.maxBytes) {
-      selfStats.spansDropped += 1;
-      warnLine(
-        'span-queue-full',
-        `WARN span queue full (${this.pendingSpans} spans, ${Math.round(this.pendingBytes / 1048576)} MiB waiting for export): dropping spans, ${selfStats.spansDropped} dropped so far`,
-      );
+      selfObs.spanDropped(this.held);
       return;
     }
     this.pendingSpans += 1;

@@ -1,9 +1,8 @@
-// Wraps the OTLP span exporter to count exported spans and failed exports (contract §7), and to
-// say so on stderr at WARN (rate-limited) instead of failing silently.
+// Wraps the OTLP span exporter to count failed exports and the spans in them, say so
+// (rate-limited) instead of failing silently, and tell the bounded processor what has settled.
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { warnLine } from '../selfobs/logger';
-import { selfStats } from '../selfobs/recorder';
+import { selfObs } from '../selfobs/recorder';
 
 export class CountingSpanExporter implements SpanExporter {
   constructor(
@@ -14,15 +13,8 @@ export class CountingSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.inner.export(spans, result => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        selfStats.spansExported += spans.length;
-      } else {
-        selfStats.spanExportFailures += 1;
-        selfStats.spansLostInFailedExports += spans.length;
-        warnLine(
-          'span-export-failed',
-          `WARN span export failed (${spans.length} spans lost, ${selfStats.spanExportFailures} failed exports so far): ${result.error?.message ?? 'unknown error'}`,
-        );
+      if (result.code !== ExportResultCode.SUCCESS) {
+        selfObs.exportFailed('traces', result.error?.message ?? 'unknown error', spans.length);
       }
       this.onSettled(spans);
       done(result);

@@ -3,7 +3,7 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { warnLine } from '../selfobs/logger';
+import { logger } from '../selfobs/logger';
 import {
   createMetricInstruments,
   METRIC_CARDINALITY_LIMIT,
@@ -89,7 +89,11 @@ function startEndpoint(resource: () => Resource): Endpoint | 'off' {
   const setting = resolvePrometheusEndpoint(process.env);
   if (setting === undefined) return 'off';
   if ('error' in setting) {
-    warnLine('prometheus-endpoint', `ERROR ${setting.error}; the Prometheus endpoint stays off.`);
+    logger.limited(
+      'error',
+      'prometheus-endpoint',
+      `${setting.error}; the Prometheus endpoint stays off.`,
+    );
     return 'off';
   }
   let listened: (ok: boolean) => void = () => undefined;
@@ -105,9 +109,10 @@ function startEndpoint(resource: () => Resource): Endpoint | 'off' {
     },
     error => {
       if (error) {
-        warnLine(
+        logger.limited(
+          'error',
           'prometheus-endpoint',
-          `ERROR Prometheus endpoint ${where} failed to start: ${error.message}`,
+          `Prometheus endpoint ${where} failed to start: ${error.message}`,
         );
       }
       listened(!error);

@@ -1,6 +1,4 @@
-// What the trace and metric pipelines share: endpoint resolution (config, then the OTEL_* env,
-// then the OTLP default), the resource, so spans and metrics land on the same entity, and the
-// identity of export settings that keys the process-wide provider registries.
+// The resource every signal carries, so spans and metrics land on the same entity.
 import {
   defaultResource,
   detectResources,
@@ -8,26 +6,6 @@ import {
   resourceFromAttributes,
   type Resource,
 } from '@opentelemetry/resources';
-
-export type Signal = 'traces' | 'metrics';
-
-const DEFAULT_BASE = 'http://localhost:4318';
-
-export const nonEmpty = (value: string | undefined): string | undefined =>
-  value !== undefined && value.trim() !== '' ? value.trim() : undefined;
-
-/** Contract §6: config, else OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT, else the base endpoint + path. */
-export function otlpUrl(
-  signal: Signal,
-  configured: string | null | undefined,
-  env: NodeJS.ProcessEnv,
-): string {
-  if (configured != null) return configured;
-  const specific = nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]);
-  if (specific !== undefined) return specific;
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? DEFAULT_BASE;
-  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
-}
 
 /** SDK defaults, then OTEL_RESOURCE_ATTRIBUTES, then the config (which wins). */
 export function telemetryResource(
@@ -37,13 +15,4 @@ export function telemetryResource(
   return defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ ...attributes, 'service.name': serviceName }));
-}
-
-/** Stable identity of settings: object key order does not matter. */
-export function settingsKey(settings: object): string {
-  return JSON.stringify(settings, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
-      : value,
-  );
 }

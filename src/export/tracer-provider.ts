@@ -1,7 +1,6 @@
-// Process-wide TracerProviders keyed by export settings (contract §7): Kong starts one plugin
-// instance per plugin entity per worker and re-creates them on config change, so instances only
-// borrow a provider; the last one to let go shuts it down.
-import type { Tracer } from '@opentelemetry/api';
+// Process-wide TracerProviders keyed by export settings: OTLP/HTTP protobuf behind a bounded
+// batch processor (docs/design.md#shared-exporters, docs/design.md#bounded-memory).
+import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
@@ -9,13 +8,25 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { installDiagLogger } from '../selfobs/logger';
-import { settingsKey, telemetryResource } from './resource';
-import { activeExporters } from '../selfobs/self-metrics';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { installDiagLogger } from '../selfobs/diag';
+import { logger } from '../selfobs/logger';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
-import type { TraceSettings } from '../pipeline/export-settings';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { LeaseRegistry } from './lease-registry';
+import { telemetryResource } from './resource';
+
+export interface TraceSettings {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMs: number;
+  readonly sampleRatio: number;
+  readonly serviceName: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+}
 
 /**
  * Hostile or huge logs must not make huge spans: the SDK truncates longer string values and drops
@@ -26,58 +37,46 @@ export const SPAN_LIMITS = {
   attributeValueLengthLimit: 262_144,
 } as const;
 
-interface Entry {
+interface TracerEntry {
   readonly provider: TracerProvider;
   readonly tracer: Tracer;
-  users: number;
 }
 
-const entries = new Map<string, Entry>();
+const tracers = new LeaseRegistry<TraceSettings, TracerEntry>(
+  settings => {
+    const provider = createProvider(settings);
+    return { provider, tracer: provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION) };
+  },
+  entry => entry.provider.shutdown(), // failures were reported through diag
+);
 
 export interface TracerLease {
   readonly tracer: Tracer;
-  /** Gives the provider back; the last lease shuts it down (flushing what is queued). */
-  release(): void;
+  /** Gives the provider back; the last lease shuts it down, and this resolves when it is done. */
+  readonly release: () => Promise<void>;
 }
+
+/** A tracer whose spans go nowhere: what an instance gets when its trace exporter cannot start. */
+const NOOP_TRACER = new ProxyTracerProvider().getTracer(PACKAGE_NAME);
 
 export function acquireTracer(settings: TraceSettings): TracerLease {
   installDiagLogger();
-  const key = settingsKey(settings);
-  let entry = entries.get(key);
-  if (entry === undefined) {
-    const provider = createProvider(settings);
-    entry = { provider, tracer: provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION), users: 0 };
-    entries.set(key, entry);
+  try {
+    const lease = tracers.acquire(settings);
+    return { tracer: lease.value.tracer, release: lease.release };
+  } catch (error) {
+    // E.g. an unparsable endpoint URL: traffic must flow, this instance's spans stay off.
+    logger.limited('error', 'tracer-provider', `spans over OTLP are off: ${String(error)}`);
+    return { tracer: NOOP_TRACER, release: () => Promise.resolve() };
   }
-  entry.users += 1;
-  const held = entry;
-  let released = false;
-  return {
-    tracer: held.tracer,
-    release: () => {
-      if (released) return;
-      released = true;
-      held.users -= 1;
-      if (held.users > 0 || entries.get(key) !== held) return;
-      entries.delete(key);
-      held.provider.shutdown().catch(() => undefined); // failures were reported through diag
-    },
-  };
 }
 
-/** Number of live providers (for tests and leak checks). */
-export const liveTracerProviders = (): number => entries.size;
-activeExporters.traces = liveTracerProviders;
+/** Number of live providers (self-observability, tests and leak checks). */
+export const liveTracerProviders = (): number => tracers.size;
 
 /** Flushes and shuts down every provider; resolves when done or when the deadline passes. */
-export async function shutdownAllTracerProviders(deadlineMs: number): Promise<void> {
-  const all = [...entries.values()];
-  entries.clear();
-  await withDeadline(
-    Promise.all(all.map(e => e.provider.shutdown().catch(() => undefined))),
-    deadlineMs,
-  );
-}
+export const shutdownTracerProviders = (deadlineMs: number): Promise<void> =>
+  tracers.closeAll(deadlineMs);
 
 function createProvider(settings: TraceSettings): TracerProvider {
   const exporter = new CountingSpanExporter(
@@ -107,14 +106,4 @@ function createProvider(settings: TraceSettings): TracerProvider {
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     spanProcessors: [bounded],
   });
-}
-
-async function withDeadline(work: Promise<unknown>, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>(resolve => {
-    timer = setTimeout(resolve, deadlineMs);
-    timer.unref();
-  });
-  await Promise.race([work.then(() => undefined), deadline]);
-  clearTimeout(timer);
 }

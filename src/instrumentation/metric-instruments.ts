@@ -136,9 +136,6 @@ export type MetricInstruments = { readonly [K in HistogramName]: Histogram } & {
 
 export const INSTRUMENT_NAMES = Object.keys(INSTRUMENT_SPECS) as readonly InstrumentName[];
 
-export const isCounter = (name: InstrumentName): name is CounterName =>
-  INSTRUMENT_SPECS[name].kind === 'counter';
-
 export function createMetricInstruments(meter: Meter): MetricInstruments {
   const out: Record<string, Histogram | Counter> = {};
   for (const name of INSTRUMENT_NAMES) {

@@ -1,7 +1,6 @@
 // LlmCall -> the metric points of both families (contract §3), as plain data so the mapping is
 // testable without an SDK; recordMetricPoints() then feeds them to one or more instrument sets.
 import type { Attributes } from '@opentelemetry/api';
-import type { METRIC_FAMILIES } from '../../schemas/config';
 import type { CallCost } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
 import * as K from './kong-attributes';
@@ -26,6 +25,8 @@ import {
   type SemconvMode,
 } from './semconv-mode';
 
+/** The two metric vocabularies: OpenTelemetry GenAI names and Kong's Prometheus AI names. */
+export const METRIC_FAMILIES = ['gen_ai', 'kong'] as const;
 export type MetricFamily = (typeof METRIC_FAMILIES)[number];
 
 export interface MetricPoint {

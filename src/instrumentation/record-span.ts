@@ -1,47 +1,42 @@
 // Records one finished LLM call as a CLIENT span with explicit start and end times, joined to the
-// caller's trace when its `traceparent` is valid (contract §2).
+// caller's trace when it sent a valid `traceparent` (docs/design.md#span-shape).
 import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
-  type Context,
   type HrTime,
+  type SpanContext,
   type Tracer,
 } from '@opentelemetry/api';
-import { parseTraceParent } from '@opentelemetry/core';
 import type { LlmCall } from '../genai/types';
 import { ATTR_KONG_TRACE_ID } from './kong-attributes';
-import { selfStats } from '../selfobs/recorder';
 
 export interface SpanInput {
   readonly call: LlmCall;
   readonly name: string;
   readonly attributes: Attributes;
+  /** The caller's span, parsed from its `traceparent` by the caller of this function. */
+  readonly parent: SpanContext | undefined;
 }
 
-export function recordSpan(tracer: Tracer, { call, name, attributes }: SpanInput): void {
-  const parent = parentContext(call.traceparent);
-  if (parent === undefined && call.kong.traceId !== undefined) {
+export function recordSpan(tracer: Tracer, { call, name, attributes, parent }: SpanInput): void {
+  const remoteParent =
+    parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
+  if (remoteParent === undefined && call.kong.traceId !== undefined) {
     attributes[ATTR_KONG_TRACE_ID] = call.kong.traceId;
   }
   const { startMs, durationMs } = call.timing;
   const span = tracer.startSpan(
     name,
     { kind: SpanKind.CLIENT, startTime: epochMsToHrTime(startMs), attributes },
-    parent ?? ROOT_CONTEXT,
+    remoteParent === undefined
+      ? ROOT_CONTEXT
+      : trace.setSpanContext(ROOT_CONTEXT, { ...remoteParent, isRemote: true }),
   );
   if (call.outcome.isError) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end(epochMsToHrTime(startMs + Math.max(0, durationMs)));
-  selfStats.spansRecorded += 1;
-}
-
-function parentContext(traceparent: string | undefined): Context | undefined {
-  if (traceparent === undefined) return undefined;
-  const spanContext = parseTraceParent(traceparent);
-  if (spanContext === null || !trace.isSpanContextValid(spanContext)) return undefined;
-  return trace.setSpanContext(ROOT_CONTEXT, { ...spanContext, isRemote: true });
 }
 
 /**

@@ -1,20 +1,8 @@
-// Which attribute vocabulary to emit, and the value mappings between Kong's names and semconv's.
+// The attribute vocabularies (legacy OpenLLMetry names, latest GenAI semconv, or both) and the
+// value mappings between Kong's names and semconv's (docs/design.md#semconv-modes).
 import type { Operation } from '../genai/types';
 
 export type SemconvMode = 'legacy' | 'latest' | 'both';
-
-/**
- * The config field wins; unset, `OTEL_SEMCONV_STABILITY_OPT_IN` containing
- * `gen_ai_latest_experimental` selects `latest` (the semconv transition rule), else `both`.
- */
-export function resolveSemconvMode(
-  configured: SemconvMode | null | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): SemconvMode {
-  if (configured != null) return configured;
-  const optIn = env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '';
-  return optIn.split(',').some(v => v.trim() === 'gen_ai_latest_experimental') ? 'latest' : 'both';
-}
 
 export const emitsLegacy = (mode: SemconvMode): boolean => mode !== 'latest';
 export const emitsLatest = (mode: SemconvMode): boolean => mode !== 'legacy';

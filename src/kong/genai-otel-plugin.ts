@@ -3,8 +3,8 @@
 // one PDK call per request and never throws into the plugin server.
 import { Pipeline } from '../pipeline/pipeline';
 import { loadConfig } from '../pipeline/load-config';
-import { warnLine } from '../selfobs/logger';
-import { selfStats } from '../selfobs/recorder';
+import { logger } from '../selfobs/logger';
+import { selfObs } from '../selfobs/recorder';
 import type { LogPhasePdk } from './log-phase-pdk';
 
 /**
@@ -12,7 +12,7 @@ import type { LogPhasePdk } from './log-phase-pdk';
  * released when its instance is garbage collected (or at once through `close()` where a server
  * calls it). Pipelines hold no reference back to instances.
  */
-const releaseOnCollect = new FinalizationRegistry<Pipeline>(pipeline => pipeline.close());
+const releaseOnCollect = new FinalizationRegistry<Pipeline>(pipeline => void pipeline.close());
 
 export class GenAiOtelPlugin {
   private readonly pipeline: Pipeline | undefined;
@@ -21,9 +21,7 @@ export class GenAiOtelPlugin {
     const loaded = loadConfig(rawConfig);
     if (!loaded.ok) {
       // One clear line per instance; the instance then emits nothing and traffic is unaffected.
-      process.stderr.write(
-        `[genai-otel] ERROR invalid plugin config, telemetry disabled: ${loaded.message}\n`,
-      );
+      logger.error(`invalid plugin config, telemetry disabled: ${loaded.message}`);
       this.pipeline = undefined;
       return;
     }
@@ -34,20 +32,16 @@ export class GenAiOtelPlugin {
   /** Kong's log phase: runs in a timer after the client has its response. */
   async log(kong: LogPhasePdk): Promise<void> {
     // The call is made even when disabled: kong-js-pluginserver leaks an event record for every
-    // handler that makes no PDK call (kong-pluginserver.md §5 trap 21).
+    // handler that makes no PDK call (docs/design.md#zero-pdk-call-leak).
     const serialized = await kong.log.serialize();
     if (this.pipeline === undefined) {
-      selfStats.skip('invalid_config');
+      selfObs.skipped('invalid_config');
       return;
     }
     try {
       this.pipeline.processLogText(serialized);
     } catch (error) {
-      selfStats.skip('handler_error');
-      warnLine(
-        'handler-error',
-        `WARN log handler failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      selfObs.skipped('handler_error', error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -55,6 +49,6 @@ export class GenAiOtelPlugin {
   close(): void {
     if (this.pipeline === undefined) return;
     releaseOnCollect.unregister(this);
-    this.pipeline.close();
+    void this.pipeline.close();
   }
 }

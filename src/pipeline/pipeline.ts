@@ -1,29 +1,38 @@
 // One pipeline, two doors: the Kong log handler and the `replay` tool both feed serialized logs
 // here. Serialized log text -> LlmCalls -> span + metric points -> exporters.
 import type { Tracer } from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
 import type { Config } from '../../schemas/config';
+import { acquireMeterInstruments } from '../export/meter-provider';
+import { acquireTracer } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
 import { contentAttributes } from '../instrumentation/content-attributes';
-import { acquireMeterInstruments, resolveMetricSettings } from '../export/meter-provider';
 import type { MetricInstruments } from '../instrumentation/metric-instruments';
-import { metricPointsFor, recordMetricPoints, type MetricFamily } from '../instrumentation/metric-points';
+import {
+  metricPointsFor,
+  recordMetricPoints,
+  type MetricFamily,
+} from '../instrumentation/metric-points';
 import { recordSpan } from '../instrumentation/record-span';
 import { ContentSanitizer } from '../instrumentation/redaction';
-import { warnLine } from '../selfobs/logger';
-import { selfStats } from '../selfobs/recorder';
+import type { SemconvMode } from '../instrumentation/semconv-mode';
 import { spanAttributes, spanName } from '../instrumentation/span-attributes';
-import { resolveTraceSettings } from './export-settings';
-import { acquireTracer } from '../export/tracer-provider';
-import { resolveSemconvMode, type SemconvMode } from '../instrumentation/semconv-mode';
+import { selfObs } from '../selfobs/recorder';
+import {
+  captureContent,
+  resolveMetricSettings,
+  resolveSemconvMode,
+  resolveTraceSettings,
+} from './settings';
 
 /** Where a pipeline records: a tracer and the metric instrument sets (OTLP, Prometheus...). */
 export interface TelemetrySinks {
   readonly tracer: Tracer;
   readonly instruments: readonly MetricInstruments[];
-  /** Gives borrowed exporters back. */
-  release(): void;
+  /** Gives borrowed exporters back; resolves once the ones this was the last user of are closed. */
+  readonly release: () => Promise<void>;
 }
 
 /** The process-wide exporters for a config (the plugin's case). */
@@ -33,9 +42,8 @@ export function sharedSinks(config: Config, env: NodeJS.ProcessEnv): TelemetrySi
   return {
     tracer: traces.tracer,
     instruments: metrics.instruments,
-    release: () => {
-      traces.release();
-      metrics.release();
+    release: async () => {
+      await Promise.all([traces.release(), metrics.release()]);
     },
   };
 }
@@ -48,7 +56,7 @@ export class Pipeline {
   private readonly sinks: TelemetrySinks;
   /** Present only when content capture is on: the one way content reaches an attribute. */
   private readonly sanitizer: ContentSanitizer | undefined;
-  private closed = false;
+  private closed: Promise<void> | undefined;
 
   constructor(config: Config, env: NodeJS.ProcessEnv = process.env, sinks?: TelemetrySinks) {
     this.mode = resolveSemconvMode(config.semconv, env);
@@ -67,19 +75,12 @@ export class Pipeline {
 
   /** Processes one serialized log (`kong.log.serialize()` output). Returns the calls it found. */
   processLogText(text: unknown): readonly LlmCall[] {
-    if (typeof text !== 'string') {
-      selfStats.skip('unparsable_log');
-      return [];
-    }
     let log: unknown;
     try {
+      if (typeof text !== 'string') throw new TypeError('not a string');
       log = JSON.parse(text);
     } catch {
-      selfStats.skip('unparsable_log');
-      warnLine(
-        'unparsable-log',
-        `WARN serialized log is not JSON (${selfStats.skipped.unparsable_log} so far); event skipped`,
-      );
+      selfObs.skipped('unparsable_log');
       return [];
     }
     return this.processLog(log);
@@ -89,18 +90,20 @@ export class Pipeline {
   processLog(log: unknown): readonly LlmCall[] {
     const calls = callsFromLog(log);
     if (calls.length === 0) {
-      selfStats.skip('no_ai_data');
+      selfObs.skipped('no_ai_data');
       return calls;
     }
     for (const call of calls) this.record(call);
     return calls;
   }
 
-  /** Releases the exporters this pipeline borrowed (config change or shutdown). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sinks.release();
+  /**
+   * Releases the exporters this pipeline borrowed (config change or shutdown). Resolves when the
+   * exporters it was the last user of have exported what they held and shut down.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.sinks.release();
+    return this.closed;
   }
 
   private record(call: LlmCall): void {
@@ -108,7 +111,15 @@ export class Pipeline {
     const attributes = spanAttributes(call, this.mode, cost);
     if (this.sanitizer !== undefined)
       contentAttributes(call, this.mode, this.sanitizer, attributes);
-    recordSpan(this.sinks.tracer, { call, name: spanName(call, this.mode), attributes });
+    recordSpan(this.sinks.tracer, {
+      call,
+      name: spanName(call, this.mode),
+      attributes,
+      parent:
+        call.traceparent === undefined
+          ? undefined
+          : (parseTraceParent(call.traceparent) ?? undefined),
+    });
     // Metrics count every call, sampled or not.
     const points = metricPointsFor(call, {
       mode: this.mode,
@@ -119,13 +130,4 @@ export class Pipeline {
     });
     recordMetricPoints(points, this.sinks.instruments);
   }
-}
-
-/** Contract §2.3: the config field wins; unset, the OTel contrib env var; default off. */
-export function captureContent(
-  configured: boolean | null | undefined,
-  env: NodeJS.ProcessEnv,
-): boolean {
-  if (configured != null) return configured;
-  return env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
 }

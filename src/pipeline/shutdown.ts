@@ -1,7 +1,6 @@
 // SIGTERM (Kong stopping its plugin servers): flush what is queued within a deadline shorter
-// than Kong's stop timeout, then exit. Installed once per process, never on stdout.
-import { shutdownAllMeterProviders } from '../export/meter-provider';
-import { shutdownAllTracerProviders } from '../export/tracer-provider';
+// than Kong's stop timeout, then exit (docs/design.md#failure-behaviour). Never on stdout.
+import { shutdownExporters } from '../export/shutdown';
 
 /** Kong waits a few seconds for plugin servers on stop; stay well inside that. */
 export const SHUTDOWN_DEADLINE_MS = Number(
@@ -15,7 +14,7 @@ export function installShutdownHandler(): void {
   installed = true;
   process.once('SIGTERM', () => {
     const deadline = Number.isFinite(SHUTDOWN_DEADLINE_MS) ? SHUTDOWN_DEADLINE_MS : 3000;
-    Promise.all([shutdownAllTracerProviders(deadline), shutdownAllMeterProviders(deadline)])
+    shutdownExporters(deadline)
       .catch(() => undefined)
       .finally(() => process.exit(0));
   });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { RpcMethod } from './lean-server';
-import type { ServerLogger } from './logger';
+import type { Logger } from '../selfobs/logger';
 import { DEFAULT_MAX_MESSAGE_BYTES, FrameError, MessageFramer } from './message-framer';
 import { msgpack } from './kong-pdk-modules';
 
@@ -12,7 +12,7 @@ export interface ListenerOptions {
   socketPath: string;
   /** RPC method name (after `plugin.`) -> implementation. Nothing else is callable. */
   methods: ReadonlyMap<string, RpcMethod>;
-  logger: ServerLogger;
+  logger: Logger;
   /** A connection whose pending message exceeds this is closed. Default 64 MiB. */
   maxMessageBytes?: number;
 }
@@ -57,7 +57,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 export class RpcListener {
   private readonly methods: ReadonlyMap<string, RpcMethod>;
-  private readonly logger: ServerLogger;
+  private readonly logger: Logger;
   private readonly maxMessageBytes: number;
   // listener.js uses a default Encoder and Decoder; encode() returns a copy, decode() is
   // synchronous, so one of each serves every connection.

@@ -14,9 +14,9 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { createMetricInstruments } from '../instrumentation/metric-instruments';
-import { forceFlushMeterProviders, shutdownAllMeterProviders } from '../export/meter-provider';
+import { forceFlushMeterProviders } from '../export/meter-provider';
+import { shutdownExporters } from '../export/shutdown';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
-import { shutdownAllTracerProviders } from '../export/tracer-provider';
 import { Pipeline, type TelemetrySinks } from '../pipeline/pipeline';
 import { readLogLines } from './log-lines';
 import { formatMetricTotals, formatSpan } from './summary';
@@ -71,8 +71,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   } else {
     await forceFlushMeterProviders();
   }
-  pipeline.close();
-  await Promise.all([shutdownAllTracerProviders(10_000), shutdownAllMeterProviders(10_000)]);
+  // Waits for the real shutdown of every provider the run used: the final flush included.
+  await pipeline.close();
+  await shutdownExporters(10_000);
   options.out(
     `replayed ${logs} log entries: ${calls} LLM calls, ${malformed} malformed lines skipped`,
   );
@@ -93,7 +94,7 @@ function localSinks() {
   const sinks: TelemetrySinks = {
     tracer: traces.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
     instruments: [createMetricInstruments(meters.getMeter(PACKAGE_NAME, PACKAGE_VERSION))],
-    release: () => undefined,
+    release: () => Promise.resolve(),
   };
   return { sinks, spans, traces, metricsReader, meters };
 }

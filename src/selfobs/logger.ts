@@ -1,58 +1,75 @@
-// Routes OpenTelemetry's diagnostics to stderr at WARN, rate-limited. Without a diag logger the
-// SDK's export failures are silent; on stdout they would corrupt `--dump-all-plugins` output.
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+// The one logger of the plugin-server process: the server's own lines, the plugin's WARN/ERROR
+// lines and OpenTelemetry's diagnostics all go through it, in one format, on stderr only. Kong
+// reads the server's stdout and stderr alike into its error log, but the query command's stdout
+// must stay pure JSON (docs/design.md#plugin-server-traps).
+import { inspect } from 'node:util';
 
-const PREFIX = '[genai-otel]';
-const REPEAT_WINDOW_MS = 60_000;
-const lastWritten = new Map<string, number>();
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** Writes one line to stderr, at most once per minute for the same message kind. */
-export function warnLine(kind: string, message: string, now: number = Date.now()): void {
-  const last = lastWritten.get(kind);
-  if (last !== undefined && now - last < REPEAT_WINDOW_MS) return;
-  if (lastWritten.size > 1000) lastWritten.clear(); // bounded: kinds come from error messages
-  lastWritten.set(kind, now);
-  process.stderr.write(`${PREFIX} ${message}\n`);
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** A failure that repeats (every failed batch, every bad log) is written once per window. */
+export const REPEAT_WINDOW_MS = 60_000;
+/** Lines are capped: error messages can echo peer input or payload text. */
+export const MAX_LINE_CHARS = 1000;
+
+export interface Logger {
+  /** Guard for anything costly to format (a per-RPC line): false unless the level is debug. */
+  readonly debugEnabled: boolean;
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  /**
+   * At most one line per `kind` per minute: for failures that repeat with every batch or event.
+   * Kinds are bounded (the table is cleared past 1,000 kinds).
+   */
+  limited(level: 'warn' | 'error', kind: string, message: string): void;
+  setLevel(level: 'info' | 'debug'): void;
 }
 
-/**
- * One compact line: the SDK's error handler hands over the whole error as JSON with its stack;
- * keep the message only, and cap the length.
- */
-function format(message: string, args: unknown[]): string {
-  let text = message;
-  try {
-    const parsed = JSON.parse(message) as { message?: unknown };
-    if (typeof parsed.message === 'string') text = parsed.message;
-  } catch {
-    // not JSON: keep as is
-  }
-  const line = [text, ...args.map(a => (a instanceof Error ? a.message : String(a)))].join(' ');
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+export interface LoggerOptions {
+  readonly minLevel?: LogLevel;
+  readonly write?: (line: string) => void;
+  readonly now?: () => number;
 }
 
-/** Messages that differ only in numbers are one kind: once a minute, not once per failed batch. */
-const kindOf = (level: string, line: string): string =>
-  `diag-${level}:${line.replace(/\d+/g, '#').slice(0, 80)}`;
+const text = (args: readonly unknown[]): string =>
+  args.map(a => (typeof a === 'string' ? a : inspect(a, { breakLength: Infinity }))).join(' ');
 
-const write = (level: 'ERROR' | 'WARN', message: string, args: unknown[]): void => {
-  const line = format(message, args);
-  warnLine(kindOf(level, line), `${level} otel: ${line}`);
-};
+const capped = (line: string): string =>
+  line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
 
-const stderrLogger: DiagLogger = {
-  error: (m, ...a) => write('ERROR', m, a),
-  warn: (m, ...a) => write('WARN', m, a),
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
-
-let installed = false;
-
-/** Installs the diag logger once per process (idempotent; called when exporters are created). */
-export function installDiagLogger(): void {
-  if (installed) return;
-  installed = true;
-  diag.setLogger(stderrLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const now = options.now ?? Date.now;
+  let min = RANK[options.minLevel ?? 'info'];
+  const lastWritten = new Map<string, number>();
+  const at = (level: LogLevel, message: string): void => {
+    if (RANK[level] < min) return;
+    write(`${new Date(now()).toISOString()} [${level.toUpperCase()}] ${capped(message)}\n`);
+  };
+  return {
+    get debugEnabled() {
+      return min <= RANK.debug;
+    },
+    debug: (...args) => at('debug', text(args)),
+    info: (...args) => at('info', text(args)),
+    warn: (...args) => at('warn', text(args)),
+    error: (...args) => at('error', text(args)),
+    limited(level, kind, message) {
+      const t = now();
+      const last = lastWritten.get(kind);
+      if (last !== undefined && t - last < REPEAT_WINDOW_MS) return;
+      if (lastWritten.size > 1000) lastWritten.clear();
+      lastWritten.set(kind, t);
+      at(level, message);
+    },
+    setLevel(level) {
+      min = RANK[level];
+    },
+  };
 }
+
+/** Process-wide, like the exporters: one plugin server process serves every Kong worker. */
+export const logger: Logger = createLogger();

@@ -1,26 +1,77 @@
-// Self-observability counters of the plugin process (contract §7): what was skipped, dropped or
-// failed, so operators can see what was lost. Read by the self-observability metrics and WARN lines.
+// What the plugin skipped, dropped or failed to export, so operators can see what was lost
+// (docs/design.md#failure-behaviour). Every count has a reader: the self-observability metrics;
+// every event that loses data also says so on the log, once a minute per kind.
+import { logger, type Logger } from './logger';
 
 export type SkipReason = 'no_ai_data' | 'unparsable_log' | 'invalid_config' | 'handler_error';
+export type Signal = 'traces' | 'metrics';
 
-class SelfStats {
-  readonly skipped: Record<SkipReason, number> = {
+export interface SelfCounts {
+  readonly skipped: Readonly<Record<SkipReason, number>>;
+  /** Spans refused because the export queue was full (in count or bytes). */
+  readonly spansDropped: number;
+  /** Spans that were in an export request that failed. */
+  readonly spansLostInFailedExports: number;
+  readonly exportFailures: Readonly<Record<Signal, number>>;
+}
+
+export class SelfObservability {
+  private readonly skips: Record<SkipReason, number> = {
     no_ai_data: 0,
     unparsable_log: 0,
     invalid_config: 0,
     handler_error: 0,
   };
-  spansRecorded = 0;
-  spansDropped = 0;
-  spansExported = 0;
-  spanExportFailures = 0;
-  metricExportFailures = 0;
-  spansLostInFailedExports = 0;
+  private dropped = 0;
+  private lost = 0;
+  private readonly failures: Record<Signal, number> = { traces: 0, metrics: 0 };
 
-  skip(reason: SkipReason): void {
-    this.skipped[reason] += 1;
+  constructor(private readonly log: Logger = logger) {}
+
+  get counts(): SelfCounts {
+    return {
+      skipped: { ...this.skips },
+      spansDropped: this.dropped,
+      spansLostInFailedExports: this.lost,
+      exportFailures: { ...this.failures },
+    };
+  }
+
+  /** A log event that produced no telemetry; `detail` says why when it is worth a log line. */
+  skipped(reason: SkipReason, detail?: string): void {
+    this.skips[reason] += 1;
+    if (reason === 'unparsable_log') {
+      this.log.limited(
+        'warn',
+        'unparsable-log',
+        `serialized log is not JSON (${this.skips.unparsable_log} so far); event skipped`,
+      );
+    } else if (reason === 'handler_error') {
+      this.log.limited('warn', 'handler-error', `log handler failed: ${detail ?? 'unknown error'}`);
+    }
+  }
+
+  /** A finished span the bounded export queue had no room for. */
+  spanDropped(held: { readonly spans: number; readonly bytes: number }): void {
+    this.dropped += 1;
+    this.log.limited(
+      'warn',
+      'span-queue-full',
+      `span queue full (${held.spans} spans, ${Math.round(held.bytes / 1048576)} MiB waiting for export): dropping spans, ${this.dropped} dropped so far`,
+    );
+  }
+
+  /** An OTLP export request that failed after the exporter's retries. */
+  exportFailed(signal: Signal, reason: string, spansLost = 0): void {
+    this.failures[signal] += 1;
+    this.lost += spansLost;
+    const what =
+      signal === 'traces'
+        ? `span export failed (${spansLost} spans lost, ${this.failures.traces} failed exports so far)`
+        : `metric export failed (${this.failures.metrics} failed exports so far)`;
+    this.log.limited('warn', `${signal}-export-failed`, `${what}: ${reason}`);
   }
 }
 
-/** Process-wide, like the exporters: one plugin server process serves every Kong worker. */
-export const selfStats = new SelfStats();
+/** Process-wide, like the exporters. */
+export const selfObs = new SelfObservability();

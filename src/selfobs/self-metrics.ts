@@ -1,33 +1,30 @@
-// Self-observability as metrics (contract §7): what the plugin skipped, dropped or failed to
-// export, as observable counters next to the GenAI metrics. Values are process-wide totals, so
-// every export destination sees the same numbers (take the max, not the sum, across them).
+// Self-observability as metrics: what the plugin skipped, dropped or failed to export, as
+// observable counters next to the GenAI metrics. Values are process-wide totals, so every export
+// destination sees the same numbers (take the max, not the sum, across them).
 import type { Meter } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type {
-  AggregationTemporality,
-  InstrumentType,
-  PushMetricExporter,
-  ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
-import { warnLine } from './logger';
-import { selfStats } from './recorder';
+import { selfObs, type SelfObservability, type Signal } from './recorder';
 
 export const METRIC_SELF_REQUESTS_SKIPPED = 'kong.genai_otel.requests.skipped' as const;
 export const METRIC_SELF_SPANS_DROPPED = 'kong.genai_otel.spans.dropped' as const;
 export const METRIC_SELF_EXPORT_FAILURES = 'kong.genai_otel.export.failures' as const;
 export const METRIC_SELF_EXPORTERS_ACTIVE = 'kong.genai_otel.exporters.active' as const;
 
-/** Live exporter pipelines per signal, reported by the registries (no import cycle). */
-export const activeExporters = { traces: (): number => 0, metrics: (): number => 0 };
-
-export function registerSelfMetrics(meter: Meter): void {
+/**
+ * @param liveExporters how many exporter pipelines are alive per signal, asked at each collection
+ *   (passed in by the export layer, which owns them).
+ */
+export function registerSelfMetrics(
+  meter: Meter,
+  liveExporters: () => Readonly<Record<Signal, number>>,
+  recorder: SelfObservability = selfObs,
+): void {
   meter
     .createObservableCounter(METRIC_SELF_REQUESTS_SKIPPED, {
       unit: '{request}',
       description: 'Log events that produced no GenAI telemetry, by reason.',
     })
     .addCallback(result => {
-      for (const [reason, count] of Object.entries(selfStats.skipped)) {
+      for (const [reason, count] of Object.entries(recorder.counts.skipped)) {
         result.observe(count, { reason });
       }
     });
@@ -37,8 +34,9 @@ export function registerSelfMetrics(meter: Meter): void {
       description: 'Spans dropped because the export queue was full, or lost in failed exports.',
     })
     .addCallback(result => {
-      result.observe(selfStats.spansDropped, { reason: 'queue_full' });
-      result.observe(selfStats.spansLostInFailedExports, { reason: 'export_failed' });
+      const counts = recorder.counts;
+      result.observe(counts.spansDropped, { reason: 'queue_full' });
+      result.observe(counts.spansLostInFailedExports, { reason: 'export_failed' });
     });
   meter
     .createObservableCounter(METRIC_SELF_EXPORT_FAILURES, {
@@ -46,8 +44,9 @@ export function registerSelfMetrics(meter: Meter): void {
       description: 'OTLP export requests that failed after retries, by signal.',
     })
     .addCallback(result => {
-      result.observe(selfStats.spanExportFailures, { signal: 'traces' });
-      result.observe(selfStats.metricExportFailures, { signal: 'metrics' });
+      const failures = recorder.counts.exportFailures;
+      result.observe(failures.traces, { signal: 'traces' });
+      result.observe(failures.metrics, { signal: 'metrics' });
     });
   meter
     .createObservableGauge(METRIC_SELF_EXPORTERS_ACTIVE, {
@@ -55,38 +54,8 @@ export function registerSelfMetrics(meter: Meter): void {
       description: 'Process-wide exporter pipelines alive (one per distinct export settings).',
     })
     .addCallback(result => {
-      result.observe(activeExporters.traces(), { signal: 'traces' });
-      result.observe(activeExporters.metrics(), { signal: 'metrics' });
+      const live = liveExporters();
+      result.observe(live.traces, { signal: 'traces' });
+      result.observe(live.metrics, { signal: 'metrics' });
     });
-}
-
-/** Counts failed metric exports and says so at WARN (rate-limited); delegates everything else. */
-export class CountingMetricExporter implements PushMetricExporter {
-  constructor(private readonly inner: PushMetricExporter) {}
-
-  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-    this.inner.export(metrics, result => {
-      if (result.code !== ExportResultCode.SUCCESS) {
-        selfStats.metricExportFailures += 1;
-        warnLine(
-          'metric-export-failed',
-          `WARN metric export failed (${selfStats.metricExportFailures} failed exports so far): ${result.error?.message ?? 'unknown error'}`,
-        );
-      }
-      done(result);
-    });
-  }
-
-  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    // The OTLP exporter always implements it; the reader needs it for delta/cumulative.
-    return this.inner.selectAggregationTemporality!(instrumentType);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
 }

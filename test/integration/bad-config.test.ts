@@ -88,7 +88,7 @@ describe('bad configs through the real plugin server', () => {
       r => selfMetric(r, METRIC_SELF_EXPORT_FAILURES, { signal: 'traces' }) > 0,
       10_000,
     );
-    assert.match(h.server.stderr(), /WARN span export failed/);
+    assert.match(h.server.stderr(), /\[WARN\] span export failed/);
     assert.doesNotMatch(h.server.stderr(), new RegExp(`invalid plugin config.*${port}`));
     assert.equal(h.server.exitInfo(), undefined);
   });

@@ -130,7 +130,7 @@ describe('collector faults', { concurrency: true }, () => {
       const results = await burst(h, entity, `fault-${index}`);
 
       // The failure is reported on stderr, once (rate-limited), while the exports keep failing.
-      const failureLine = mode.fails ? /WARN span export failed/ : /otel: .*Timeout/;
+      const failureLine = mode.fails ? /\[WARN\] span export failed/ : /otel: .*Timeout/;
       const reportedBy = Date.now() + 8000;
       while (warnLines(h, failureLine).length === 0 && Date.now() < reportedBy) await sleep(50);
       // The outage goes on with a trickle of traffic, so more exports fail after the first line.
@@ -174,8 +174,8 @@ describe('collector faults', { concurrency: true }, () => {
       if (mode.fails) {
         // Counted, and more failures than lines saying so: rate-limited, not a line per failure.
         assert.ok(failures >= 2, `${failures} trace export failures counted`);
-        assert.equal(warnLines(h, /WARN span export failed/).length, 1);
-        assert.ok(warnLines(h, /WARN metric export failed/).length <= 1);
+        assert.equal(warnLines(h, /\[WARN\] span export failed/).length, 1);
+        assert.ok(warnLines(h, /\[WARN\] metric export failed/).length <= 1);
       }
       // Whatever the number of failures, the log stays a handful of lines (one per kind).
       const stderrLines = h.server.stderr().split('\n').length - 1;
@@ -215,7 +215,7 @@ describe('collector faults', { concurrency: true }, () => {
     assert.deepEqual(unclean([...first, ...second]).slice(0, 3), []);
     const times = eventTimes([...first, ...second]);
     assert.ok(times.maxMs < MAX_EVENT_MS, `slowest event ${times.maxMs.toFixed(0)} ms`);
-    assert.equal(warnLines(h, /WARN span queue full/).length, 1, 'one rate-limited WARN line');
+    assert.equal(warnLines(h, /\[WARN\] span queue full/).length, 1, 'one rate-limited WARN line');
     // Loose: the second 500 events (all dropped) must not grow the process like the first did.
     assert.ok(rss2 - rss1 < 32 * 1024, `RSS grew ${rss2 - rss1} KiB over the second 500 events`);
     assert.ok(rss2 - rss0 < 96 * 1024, `RSS grew ${rss2 - rss0} KiB over 1,000 events`);

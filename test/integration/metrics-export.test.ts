@@ -10,10 +10,10 @@ import {
   acquireMeterInstruments,
   forceFlushMeterProviders,
   liveMeterProviders,
-  resolveMetricSettings,
-  shutdownAllMeterProviders,
+  shutdownMeterProviders,
   type MetricSettings,
 } from '../../src/export/meter-provider';
+import { resolveMetricSettings } from '../../src/pipeline/settings';
 import { INSTRUMENT_NAMES, INSTRUMENT_SPECS } from '../../src/instrumentation/metric-instruments';
 import {
   metricPointsFor,
@@ -306,11 +306,11 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     receiver = await startReceiver();
   });
   afterEach(async () => {
-    await shutdownAllMeterProviders(5000);
+    await shutdownMeterProviders(5000);
     receiver.reset();
   });
   after(async () => {
-    await shutdownAllMeterProviders(5000);
+    await shutdownMeterProviders(5000);
     await receiver.close();
   });
 
@@ -354,7 +354,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     );
     const resource = resourceOf(request);
     assert.equal(resource['service.name'], 'kong');
-    lease.release();
+    void lease.release();
   });
 
   it('exports the self-observability counters next to the GenAI metrics', async () => {
@@ -367,7 +367,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
       'kong.genai_otel.requests.skipped',
       'kong.genai_otel.spans.dropped',
     ]);
-    lease.release();
+    void lease.release();
   });
 
   it('accumulates across intervals with cumulative temporality', async () => {
@@ -387,7 +387,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     const start = (r: Received): string =>
       dataOf(metricsOf(r), 'ai_llm_requests_total', 'sum').dataPoints[0]!.startTimeUnixNano!;
     assert.equal(start(receiver.requests[0]!), start(receiver.requests[1]!));
-    lease.release();
+    void lease.release();
   });
 
   it('resets every interval with delta temporality (metrics_temporality: delta)', async () => {
@@ -407,17 +407,35 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     assert.equal(receiver.requests.length, 2);
     assertExport(receiver.requests[0]!, expectedSeries(first), 'AGGREGATION_TEMPORALITY_DELTA');
     assertExport(receiver.requests[1]!, expectedSeries(second), 'AGGREGATION_TEMPORALITY_DELTA');
-    lease.release();
+    void lease.release();
   });
 
-  it('honours OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE when the field is unset', () => {
-    const env = { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'DELTA' };
-    assert.equal(resolveMetricSettings(configOf(receiver.url), env).temporality, 'delta');
-    assert.equal(
-      resolveMetricSettings(configOf(receiver.url, { metrics_temporality: 'cumulative' }), env)
-        .temporality,
-      'cumulative',
-    );
+  it('leaves an unset field to the SDK: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE decides', async () => {
+    const saved = process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
+    process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = 'LowMemory';
+    try {
+      const unset = resolveMetricSettings(configOf(receiver.url), {});
+      assert.equal(unset.temporality, undefined);
+      const lease = acquireMeterInstruments(unset);
+      recordMetricPoints(pointsOf(CALLS), lease.instruments);
+      await forceFlushMeterProviders();
+      await lease.release();
+      const field = resolveMetricSettings(
+        configOf(receiver.url, { metrics_temporality: 'cumulative' }),
+        {},
+      );
+      const fieldLease = acquireMeterInstruments(field);
+      recordMetricPoints(pointsOf(CALLS), fieldLease.instruments);
+      await forceFlushMeterProviders();
+      await fieldLease.release();
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
+      else process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = saved;
+    }
+    const temporality = (r: Received): string | undefined =>
+      dataOf(metricsOf(r), 'ai_llm_requests_total', 'sum').aggregationTemporality;
+    assert.equal(temporality(receiver.requests[0]!), 'AGGREGATION_TEMPORALITY_DELTA');
+    assert.equal(temporality(receiver.requests.at(-1)!), 'AGGREGATION_TEMPORALITY_CUMULATIVE');
   });
 
   it('shares one provider per settings and exports the last interval when the last lease goes', async () => {
@@ -427,15 +445,15 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     assert.equal(liveMeterProviders(), 1);
     assert.equal(a.instruments[0], b.instruments[0]);
     recordMetricPoints(pointsOf(CALLS.slice(0, 1)), a.instruments);
-    a.release();
-    a.release(); // idempotent: must not take b's reference
+    void a.release();
+    void a.release(); // idempotent: must not take b's reference
     assert.equal(liveMeterProviders(), 1);
     await forceFlushMeterProviders();
     assert.equal(receiver.requests.length, 1, 'still alive: flush exported');
     recordMetricPoints(pointsOf(CALLS.slice(0, 1)), b.instruments);
-    b.release();
+    void b.release();
     assert.equal(liveMeterProviders(), 0);
-    await shutdownAllMeterProviders(5000); // awaits the shutdown the last release started
+    await shutdownMeterProviders(5000); // awaits the shutdown the last release started
     assert.equal(receiver.requests.length, 2, 'shutdown exported the last interval');
     assertExport(
       receiver.requests[1]!,
@@ -444,17 +462,17 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     );
   });
 
-  it('shutdownAllMeterProviders exports what was recorded since the last interval', async () => {
+  it('shutdownMeterProviders exports what was recorded since the last interval', async () => {
     const lease = acquireMeterInstruments(
       resolveMetricSettings(configOf(receiver.url, { metrics_temporality: 'delta' }), {}),
     );
     const points = pointsOf(CALLS.slice(1, 3));
     recordMetricPoints(points, lease.instruments);
-    await shutdownAllMeterProviders(5000);
+    await shutdownMeterProviders(5000);
     assert.equal(liveMeterProviders(), 0);
     assert.equal(receiver.requests.length, 1);
     assertExport(receiver.requests[0]!, expectedSeries(points), 'AGGREGATION_TEMPORALITY_DELTA');
-    lease.release(); // after shutdown: harmless
+    void lease.release(); // after shutdown: harmless
   });
 
   it('sends headers merged with metrics_headers and the configured resource', async () => {
@@ -476,7 +494,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     const resource = resourceOf(request);
     assert.equal(resource['service.name'], 'edge-gw');
     assert.equal(resource['deployment.environment.name'], 'test');
-    lease.release();
+    void lease.release();
   });
 
   it('bounds cardinality at 2000 series per instrument, folding the rest into overflow', async () => {
@@ -501,13 +519,13 @@ describe('metrics over OTLP/HTTP protobuf', () => {
       dps.reduce((a: number, dp: DataPoint) => a + dp.asDouble!, 0),
       2100,
     );
-    lease.release();
+    void lease.release();
   });
 });
 
 describe('metric pipeline faults', () => {
   after(async () => {
-    await shutdownAllMeterProviders(1000);
+    await shutdownMeterProviders(1000);
   });
 
   it('turns OTLP metrics off instead of throwing on an unparsable env URL', () => {
@@ -517,10 +535,10 @@ describe('metric pipeline faults', () => {
     const lease = acquireMeterInstruments(settings);
     assert.deepEqual(lease.instruments, []);
     assert.equal(liveMeterProviders(), 0);
-    lease.release();
+    void lease.release();
   });
 
-  it('shutdownAllMeterProviders resolves by its deadline when the collector hangs', async () => {
+  it('shutdownMeterProviders resolves by its deadline when the collector hangs', async () => {
     const hanging = await startOtlpReceiver();
     hanging.setFault('hang'); // accepts, never answers
     try {
@@ -529,10 +547,10 @@ describe('metric pipeline faults', () => {
       );
       recordMetricPoints(pointsOf(CALLS.slice(0, 1)), lease.instruments);
       const started = Date.now();
-      await shutdownAllMeterProviders(300);
+      await shutdownMeterProviders(300);
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`);
-      lease.release();
+      void lease.release();
     } finally {
       await hanging.close();
     }
@@ -578,11 +596,11 @@ describe('resolveMetricSettings', () => {
     assert.equal(resolveMetricSettings(parse({ timeout_ms: 2000 }), {}).timeoutMs, 2000);
   });
 
-  it('defaults to cumulative, a 60 s interval and service.name kong', () => {
+  it('defaults to the exporter temporality (cumulative), a 60 s interval and service.name kong', () => {
     const s = resolveMetricSettings(parse(), {});
     assert.deepEqual(
       { t: s.temporality, i: s.exportIntervalMs, n: s.serviceName, h: s.headers },
-      { t: 'cumulative', i: 60000, n: 'kong', h: {} },
+      { t: undefined, i: 60000, n: 'kong', h: {} },
     );
   });
 });

@@ -13,10 +13,10 @@ import { ConfigSchema } from '../../schemas/config';
 import type { LlmCall } from '../../src/genai/types';
 import {
   acquireMeterInstruments,
-  resolveMetricSettings,
-  shutdownAllMeterProviders,
+  shutdownMeterProviders,
   type MeterLease,
 } from '../../src/export/meter-provider';
+import { resolveMetricSettings } from '../../src/pipeline/settings';
 import { metricPointsFor, recordMetricPoints } from '../../src/instrumentation/metric-points';
 import {
   prometheusEndpointListening,
@@ -128,7 +128,7 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
 
   after(async () => {
     if (recorder !== undefined) clearInterval(recorder);
-    lease?.release();
+    void lease?.release();
     if (prometheus !== undefined && prometheus.exitCode === null) {
       const exited = new Promise<void>(resolve => prometheus!.once('exit', () => resolve()));
       prometheus.kill('SIGTERM');
@@ -138,7 +138,7 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
         await exited;
       }
     }
-    await shutdownAllMeterProviders(5000);
+    await shutdownMeterProviders(5000);
     if (sink !== undefined) await new Promise<void>(resolve => sink!.close(() => resolve()));
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -313,9 +313,10 @@ describe('Prometheus endpoint settings', () => {
   it('writes one clear stderr error for a Kong port, binds nothing and prints nothing to stdout', () => {
     const script = [
       "const { ConfigSchema } = require('./schemas/config');",
-      "const r = require('./src/telemetry/meter-registry');",
-      "const p = require('./src/telemetry/prometheus-endpoint');",
-      'const lease = r.acquireMeterInstruments(r.resolveMetricSettings(ConfigSchema.parse({}), {}));',
+      "const r = require('./src/export/meter-provider');",
+      "const s = require('./src/pipeline/settings');",
+      "const p = require('./src/export/prometheus-endpoint');",
+      'const lease = r.acquireMeterInstruments(s.resolveMetricSettings(ConfigSchema.parse({}), {}));',
       'if (lease.instruments.length !== 1) process.exit(3);',
       'p.prometheusEndpointListening().then(on => process.exit(on ? 4 : 0));',
     ].join('\n');

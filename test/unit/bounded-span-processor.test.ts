@@ -6,7 +6,7 @@ import {
   approximateSpanBytes,
   BoundedSpanProcessor,
 } from '../../src/export/bounded-span-processor';
-import { selfStats } from '../../src/selfobs/recorder';
+import { selfObs } from '../../src/selfobs/recorder';
 
 const span = (content = ''): ReadableSpan =>
   ({ name: 'chat m', attributes: { 'gen_ai.input.messages': content } }) as unknown as ReadableSpan;
@@ -26,10 +26,10 @@ describe('BoundedSpanProcessor', () => {
   it('drops and counts spans past the count bound until exports settle', () => {
     const target = inner();
     const p = new BoundedSpanProcessor(target, 3);
-    const dropped = selfStats.spansDropped;
+    const dropped = selfObs.counts.spansDropped;
     for (let i = 0; i < 5; i += 1) p.onEnd(span());
     assert.equal(target.ended.length, 3);
-    assert.equal(selfStats.spansDropped - dropped, 2);
+    assert.equal(selfObs.counts.spansDropped - dropped, 2);
     p.settled(target.ended.slice(0, 2));
     p.onEnd(span());
     assert.equal(target.ended.length, 4);

@@ -21,9 +21,9 @@ import {
   createMetricInstruments,
   type MetricInstruments,
 } from '../../src/instrumentation/metric-instruments';
-import { shutdownAllMeterProviders } from '../../src/export/meter-provider';
-import { selfStats } from '../../src/selfobs/recorder';
-import { SPAN_LIMITS, shutdownAllTracerProviders } from '../../src/export/tracer-provider';
+import { shutdownMeterProviders } from '../../src/export/meter-provider';
+import { selfObs } from '../../src/selfobs/recorder';
+import { SPAN_LIMITS, shutdownTracerProviders } from '../../src/export/tracer-provider';
 import * as F from '../fixtures/serialized-logs';
 import { hostileLog, junkText, paths, setPath, SHAPES, wrongType } from '../fixtures/hostile-logs';
 import { streamLog39, streamLogEe312 } from '../fixtures/stream-logs';
@@ -67,7 +67,7 @@ const meterProvider = new MeterProvider();
 const sinks: TelemetrySinks = {
   tracer: tracerProvider.getTracer('hostile-input'),
   instruments: [checkedInstruments(createMetricInstruments(meterProvider.getMeter('hostile')))],
-  release: () => undefined,
+  release: () => Promise.resolve(),
 };
 
 // Configs the properties rotate through: both capture states, every vocabulary, tight lengths,
@@ -373,7 +373,7 @@ describe('hostile serialized logs through GenAiOtelPlugin.log (fake kong)', () =
   });
   after(async () => {
     for (const plugin of plugins) plugin.close();
-    await Promise.all([shutdownAllTracerProviders(2000), shutdownAllMeterProviders(2000)]);
+    await Promise.all([shutdownTracerProviders(2000), shutdownMeterProviders(2000)]);
     await receiver?.close();
   });
 
@@ -394,7 +394,7 @@ describe('hostile serialized logs through GenAiOtelPlugin.log (fake kong)', () =
         new GenAiOtelPlugin({ ...config, __plugin_id: 'x', __seq__: 1, route_id: null }),
       );
     }
-    const handlerErrors = selfStats.skipped.handler_error;
+    const handlerErrors = selfObs.counts.skipped.handler_error;
     const serialized = fc.oneof(
       { weight: 4, arbitrary: hostileLog.map(log => JSON.stringify(log)) },
       junkText,
@@ -428,7 +428,7 @@ describe('hostile serialized logs through GenAiOtelPlugin.log (fake kong)', () =
       { ...RUN, numRuns: 1600 },
     );
     assert.equal(
-      selfStats.skipped.handler_error,
+      selfObs.counts.skipped.handler_error,
       handlerErrors,
       'no exception reached the handler catch-all',
     );

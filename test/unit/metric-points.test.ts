@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall } from '../../src/genai/types';
-import type { InstrumentName, MetricInstruments } from '../../src/instrumentation/metric-instruments';
+import type {
+  InstrumentName,
+  MetricInstruments,
+} from '../../src/instrumentation/metric-instruments';
 import {
   metricPointsFor,
   recordMetricPoints,

@@ -1,7 +1,7 @@
 // ContentSanitizer: each redaction preset, configured patterns, truncation; the capture switch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { captureContent } from '../../src/pipeline/pipeline';
+import { captureContent } from '../../src/pipeline/settings';
 import { ContentSanitizer, type RedactPreset } from '../../src/instrumentation/redaction';
 
 const ALL: RedactPreset[] = ['email', 'payment_card', 'bearer_token', 'api_key'];

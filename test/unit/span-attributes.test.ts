@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';
 import { spanAttributes, spanName } from '../../src/instrumentation/span-attributes';
-import { resolveSemconvMode } from '../../src/instrumentation/semconv-mode';
+import { resolveSemconvMode } from '../../src/pipeline/settings';
 import * as F from '../fixtures/serialized-logs';
 
 const chat = () => callsFromLog(F.log39())[0]!;

@@ -1,0 +1,104 @@
+// An instance's config plus the OTEL_* environment -> the settings of each layer below: where and
+// how to export (equal settings share one process-wide pipeline, so they must cover everything
+// the pipeline is built from), which vocabulary to emit, whether to capture content.
+import type { Config } from '../../schemas/config';
+import type { MetricSettings } from '../export/meter-provider';
+import type { TraceSettings } from '../export/tracer-provider';
+import type { SemconvMode } from '../instrumentation/semconv-mode';
+
+export type Signal = 'traces' | 'metrics';
+
+const DEFAULT_BASE = 'http://localhost:4318';
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+
+/**
+ * Config, else OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT, else the base endpoint + `/v1/<signal>`
+ * (docs/design.md#endpoint-and-environment-resolution). Kept here rather than left to the OTLP
+ * exporter: the exporter falls back to localhost without a word on an unparsable env URL, where
+ * the plugin must say which setting is wrong and export nothing.
+ */
+export function otlpUrl(
+  signal: Signal,
+  configured: string | null | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
+  if (configured != null) return configured;
+  const specific = nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]);
+  if (specific !== undefined) return specific;
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? DEFAULT_BASE;
+  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
+}
+
+export function resolveTraceSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): TraceSettings {
+  return {
+    url: otlpUrl('traces', config.traces_endpoint, env),
+    headers: { ...(config.headers ?? {}) },
+    timeoutMs: config.timeout_ms,
+    // A queue larger than what the exporter may have in flight loses whole batches on flush
+    // (the BatchSpanProcessor's concurrency limit is 30 batches).
+    maxQueueSize: Math.min(config.max_queue_size, 30 * config.max_export_batch_size),
+    maxExportBatchSize: Math.min(config.max_export_batch_size, config.max_queue_size),
+    scheduledDelayMs: config.scheduled_delay_ms,
+    sampleRatio: config.sample_ratio,
+    serviceName: config.service_name,
+    resourceAttributes: { ...(config.resource_attributes ?? {}) },
+  };
+}
+
+/** `metrics_headers` override `headers` of the same name; HTTP header names ignore case. */
+function mergeHeaders(
+  base: Readonly<Record<string, string>> | null | undefined,
+  override: Readonly<Record<string, string>> | null | undefined,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...(base ?? {}) };
+  for (const [name, value] of Object.entries(override ?? {})) {
+    for (const existing of Object.keys(merged)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    }
+    merged[name] = value;
+  }
+  return merged;
+}
+
+export function resolveMetricSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): MetricSettings {
+  return {
+    url: otlpUrl('metrics', config.metrics_endpoint, env),
+    headers: mergeHeaders(config.headers, config.metrics_headers),
+    // Unset: the OTLP exporter reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE itself.
+    temporality: config.metrics_temporality ?? undefined,
+    exportIntervalMs: config.metrics_export_interval_ms,
+    timeoutMs: Math.min(config.timeout_ms, config.metrics_export_interval_ms),
+    serviceName: config.service_name,
+    resourceAttributes: { ...(config.resource_attributes ?? {}) },
+  };
+}
+
+/**
+ * The config field wins; unset, `OTEL_SEMCONV_STABILITY_OPT_IN` containing
+ * `gen_ai_latest_experimental` selects `latest` (the semconv transition rule), else `both`.
+ */
+export function resolveSemconvMode(
+  configured: SemconvMode | null | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): SemconvMode {
+  if (configured != null) return configured;
+  const optIn = env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '';
+  return optIn.split(',').some(v => v.trim() === 'gen_ai_latest_experimental') ? 'latest' : 'both';
+}
+
+/** The config field wins; unset, the OTel contrib env var; default off. */
+export function captureContent(
+  configured: boolean | null | undefined,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (configured != null) return configured;
+  return env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
+}
