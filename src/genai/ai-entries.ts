@@ -1,5 +1,5 @@
 // Finds the LLM calls in the serialized log's `ai` table, whatever Kong version wrote it
-// (kong-ai-analytics.md §2.2): any child with `meta` and `usage` (`proxy`, `ai-proxy`,
+// (docs/design.md#kong-log-shapes): any child with `meta` and `usage` (`proxy`, `ai-proxy`,
 // `ai-proxy-advanced`, other AI plugins), or the flat 3.6 layout (`ai.meta`/`ai.usage`).
 import { obj } from './payloads/json';
 

@@ -1,4 +1,4 @@
-// Start and duration of an LLM call from Kong's timestamps (contract §2 "Timing" and §5).
+// Start and duration of an LLM call from Kong's timestamps (docs/design.md#timing-rules).
 // Derived stream timings approximate what Kong observed: Kong sees frames, not tokens.
 import type { CallTiming, RequestMode } from './types';
 

@@ -1,5 +1,6 @@
-// Cost of a call (contract §5): Kong's `usage.cost` when > 0, else the configured price table,
-// else unknown. Prices are per 1M tokens; cached input tokens are billed at their own price.
+// Cost of a call (docs/design.md#cost-rules): Kong's `usage.cost` when > 0, else the configured
+// price table, else unknown. Prices are per 1M tokens; cached input tokens are billed at their own
+// price.
 import type { LlmCall } from './types';
 
 export interface PriceEntry {

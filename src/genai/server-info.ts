@@ -1,4 +1,5 @@
-// Where the provider behind Kong lives (contract §4): provider default hosts, Azure from `meta`.
+// Where the provider behind Kong lives (docs/design.md#provider-knowledge): provider default hosts,
+// Azure from `meta`.
 import type { ServerInfo } from './types';
 
 // A Map, not an object: client-chosen names such as `__proto__` must not hit Object.prototype.

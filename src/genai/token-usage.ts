@@ -1,5 +1,6 @@
 // Token counts of a call: Kong's `usage`, or the provider's own numbers when the logged response
-// carries them (contract §5: Kong recomputes total = prompt + completion and drops reasoning tokens).
+// carries them (docs/design.md#token-rules: Kong recomputes total = prompt + completion and drops
+// reasoning tokens).
 import type { ProviderUsage, RequestMode, ResponseFacts, TokenUsage } from './types';
 
 /** Kong's `usage` table, both spellings (3.7 logged `prompt_token`/`completion_token`). */

@@ -1,6 +1,7 @@
-// Message content as span attributes (contract §2.3), only when capture is on: the legacy indexed
-// names and the latest JSON message attributes. Every string taken from a payload (texts, roles,
-// tool names and ids) goes through ContentSanitizer.clean: redacted, then cut to length.
+// Message content as span attributes (docs/design.md#content-capture-and-redaction), only when
+// capture is on: the legacy indexed names and the latest JSON message attributes. Every string
+// taken from a payload (texts, roles, tool names and ids) goes through ContentSanitizer.clean:
+// redacted, then cut to length.
 import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall, Message, ToolCall } from '../genai/types';
 import type { ContentSanitizer } from './redaction';

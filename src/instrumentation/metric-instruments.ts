@@ -1,5 +1,5 @@
-// The instruments of both metric families (contract §3.1, §3.2): names, units, types and the
-// explicit bucket boundaries, created on one Meter. Histograms never use the SDK's ms defaults.
+// The instruments of both metric families (docs/design.md#metric-families): names, units, types and
+// the explicit bucket boundaries, created on one Meter. Histograms never use the SDK's ms defaults.
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import { METRIC_KONG_GEN_AI_LLM_COST } from './kong-attributes';
 import * as S from './semconv';
@@ -10,7 +10,9 @@ import * as S from './semconv';
  */
 export const METRIC_CARDINALITY_LIMIT = 2000;
 
-/** Kong Prometheus plugin metric names (§3.2); the Prometheus endpoint serves them unchanged. */
+/** Kong Prometheus plugin metric names (the `kong` family); the Prometheus endpoint serves them
+ * unchanged.
+ */
 export const METRIC_AI_LLM_REQUESTS_TOTAL = 'ai_llm_requests_total' as const;
 export const METRIC_AI_LLM_COST_TOTAL = 'ai_llm_cost_total' as const;
 export const METRIC_AI_LLM_TOKENS_TOTAL = 'ai_llm_tokens_total' as const;

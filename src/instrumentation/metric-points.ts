@@ -1,5 +1,6 @@
-// LlmCall -> the metric points of both families (contract §3), as plain data so the mapping is
-// testable without an SDK; recordMetricPoints() then feeds them to one or more instrument sets.
+// LlmCall -> the metric points of both families (docs/design.md#metric-families), as plain data so
+// the mapping is testable without an SDK; recordMetricPoints() then feeds them to one or more
+// instrument sets.
 import type { Attributes } from '@opentelemetry/api';
 import type { CallCost } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
@@ -44,7 +45,7 @@ export interface MetricPointOptions {
   readonly costSource?: CallCost['source'];
 }
 
-/** Kong's `token_type` label values (§3.2). */
+/** Kong's `token_type` label values (as Kong's Prometheus plugin writes them). */
 const KONG_TOKEN_TYPES = ['prompt_tokens', 'completion_tokens', 'total_tokens'] as const;
 
 export function metricPointsFor(call: LlmCall, opts: MetricPointOptions): MetricPoint[] {
@@ -175,7 +176,7 @@ function pushKongPoints(
 // Attribute sets, cached: building 10+ objects per call cost more than the mapping itself. Calls
 // with equal dimensions share frozen objects (the SDK keeps them as series keys: never mutate).
 
-/** The attribute sets of the §3.1/§3.2 tables for one combination of call dimensions. */
+/** The attribute sets of both metric families for one combination of call dimensions. */
 interface AttributeSets {
   /** Provider(s) + models (+ consumer): vector size. */
   readonly models: Attributes;

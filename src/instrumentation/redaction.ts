@@ -1,6 +1,7 @@
-// The one place every exported content value passes through (contract §2.3): configured patterns
-// and named presets are replaced by `[REDACTED]`, then the value is cut to the configured length.
-// Nothing else in the code base turns message content into an attribute value.
+// The one place every exported content value passes through
+// (docs/design.md#content-capture-and-redaction): configured patterns and named presets are
+// replaced by `[REDACTED]`, then the value is cut to the configured length. Nothing else in the
+// code base turns message content into an attribute value.
 
 export type RedactPreset = 'email' | 'payment_card' | 'bearer_token' | 'api_key';
 
@@ -29,7 +30,9 @@ const PRESETS: Readonly<Record<RedactPreset, RegExp>> = {
   ),
 };
 
-/** True when a digit run passes the Luhn checksum (real card numbers do; most other numbers don't). */
+/**
+ * True when a digit run passes the Luhn checksum (real card numbers do; most other numbers don't).
+ */
 function luhnValid(candidate: string): boolean {
   const digits = candidate.replace(/[ -]/g, '');
   let sum = 0;

@@ -1,8 +1,11 @@
-// LlmCall -> span name and attributes (contract §2.1, §2.2) for the configured vocabulary.
-// No message content here: content goes through content-attributes.ts and redaction only.
+// LlmCall -> span name and attributes (docs/design.md#span-shape, #semconv-modes) for the
+// configured vocabulary. No message content here: content goes through content-attributes.ts and
+// redaction only.
 import type { Attributes } from '@opentelemetry/api';
 
-/** The OTLP attribute shapes this plugin writes (the API's `AttributeValue` is `unknown` since 1.10). */
+/** The OTLP attribute shapes this plugin writes (the API's `AttributeValue` is `unknown` since
+ * 1.10).
+ */
 type AttributeScalar = string | number | boolean | string[] | number[];
 import type { CallCost } from '../genai/cost';
 import type { LlmCall } from '../genai/types';

@@ -1,8 +1,9 @@
 // kong-pdk's own plugin server (plugin loading, RPC methods, PDK bridge), with its event
-// bookkeeping fixed and plugin objects told when Kong closes their instance. Subclassed, not forked.
+// bookkeeping fixed and plugin objects told when Kong closes their instance. Subclassed, not
+// forked.
 import { Server, type PdkInstance, type PdkLogger, type StepReply } from './kong-pdk-modules';
 
-/** Methods Kong may call, plus the ones kong-js-pluginserver also answers (§2.3 of the facts). */
+/** Methods Kong may call, plus the ones kong-js-pluginserver also answers. */
 const RPC_METHODS = [
   'StartInstance',
   'CloseInstance',

@@ -15,7 +15,9 @@ export const PLUGIN_SERVER_BIN = path.resolve(
 
 export interface PluginServerOptions {
   pluginsDir: string;
-  /** Extra environment. The base is only PATH (and TZ), as nginx workers strip the rest (§1.2). */
+  /** Extra environment. The base is only PATH (and TZ), as nginx workers strip the rest
+   * (docs/design.md#environment).
+   */
   env?: NodeJS.ProcessEnv;
   /** Entry script run with `process.execPath`; default the kong-pdk bin. Gets the same flags. */
   command?: string;

@@ -1,7 +1,7 @@
-// Bad configs through the real plugin server (issue #7): a config Kong's schema accepts but zod
-// refines away (invalid regex, non-http URL) disables only its instance, with exactly one log line
-// naming the field; traffic is unaffected. An unreachable endpoint is no config error at all:
-// events complete and the failed exports are counted.
+// Bad configs through the real plugin server (docs/design.md#failure-behaviour): a config Kong's
+// schema accepts but zod refines away (invalid regex, non-http URL) disables only its instance,
+// with exactly one log line naming the field; traffic is unaffected. An unreachable endpoint is no
+// config error at all: events complete and the failed exports are counted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { METRIC_SELF_EXPORT_FAILURES } from '../../src/selfobs/self-metrics';

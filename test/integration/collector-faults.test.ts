@@ -1,8 +1,8 @@
-// A dead, slow or failing collector (issue #7, contract §7): for every fault mode the real plugin
-// server keeps completing log events fast, stays alive, says so on stderr at WARN (rate-limited,
-// not a line per failure), and recovers without a restart once the collector is back, counting
-// the failures in its self metrics. Also: the span queue bound under a hanging collector, and
-// SIGTERM with a hanging collector exits within the shutdown deadline.
+// A dead, slow or failing collector (docs/design.md#failure-behaviour, #bounded-memory): for every
+// fault mode the real plugin server keeps completing log events fast, stays alive, says so on
+// stderr at WARN (rate-limited, not a line per failure), and recovers without a restart once the
+// collector is back, counting the failures in its self metrics. Also: the span queue bound under a
+// hanging collector, and SIGTERM with a hanging collector exits within the shutdown deadline.
 //
 // Each mode gets its own plugin server and receiver: self-observability counters and the WARN
 // rate limit are per process, so a shared server could not attribute them. They run in parallel.

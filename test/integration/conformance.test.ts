@@ -1,4 +1,4 @@
-// Conformance over Kong's own AI Proxy fixtures (../shared/fixtures/kong-ai-proxy, read in place):
+// Conformance over Kong's own AI Proxy fixtures (the shared Kong fixture corpus, read in place):
 // each OpenAI-format response Kong produces, with the provider-native request Kong sent, logged in
 // the 3.9 shape and run through the real plugin server: one span whose response facts match.
 import assert from 'node:assert/strict';

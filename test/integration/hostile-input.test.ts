@@ -1,7 +1,7 @@
-// Hostile serialized logs through the real plugin server (issue #7): ~1,000 generated logs of
-// every Kong shape with extreme values and wrong types, plus non-logs, sent by the Kong emulator.
-// Every event completes with one PDK call, the server survives, every export decodes as valid
-// OTLP, and exactly one span per LLM call arrives.
+// Hostile serialized logs through the real plugin server (docs/design.md#failure-behaviour): ~1,000
+// generated logs of every Kong shape with extreme values and wrong types, plus non-logs, sent by
+// the Kong emulator. Every event completes with one PDK call, the server survives, every export
+// decodes as valid OTLP, and exactly one span per LLM call arrives.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -34,7 +34,8 @@ describe('hostile logs through the real plugin server', () => {
       h.entity('40000000-0000-4000-8000-000000000003', { semconv: 'legacy' }),
       h.entity('40000000-0000-4000-8000-000000000004', { semconv: 'latest', max_queue_size: 4096 }),
     ];
-    // Strings go to the plugin as they are; objects are cjson-encoded by the emulator (NaN -> null).
+    // Strings go to the plugin as they are; objects are cjson-encoded by the emulator (NaN ->
+    // null).
     const inputs = fc.sample(
       fc.oneof(
         { weight: 3, arbitrary: hostileLog.map(log => JSON.stringify(log)) },

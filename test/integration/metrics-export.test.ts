@@ -181,7 +181,9 @@ const CALLS: readonly LlmCall[] = [
 const KONG_MS = [
   250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000,
 ];
-/** Contract §3.1/§3.2, written out by hand so a wrong table in the source cannot pass. */
+/** Both metric families' names, units and attributes, written out by hand so a wrong table in the
+ * source cannot pass.
+ */
 const CONTRACT: Record<
   string,
   readonly [kind: 'histogram' | 'sum', unit: string, bounds?: number[]]
@@ -329,7 +331,8 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     assert.deepEqual([...expected.keys()].sort(), [...INSTRUMENT_NAMES].sort());
     assertExport(request, expected, 'AGGREGATION_TEMPORALITY_CUMULATIVE');
 
-    // Spot checks against the contract and hand-computed numbers, independent of the source.
+    // Spot checks against the specified metric tables and hand-computed numbers, independent of the
+    // source.
     const metrics = metricsOf(request);
     assert.deepEqual([...metrics.keys()].sort(), Object.keys(CONTRACT).sort());
     for (const [name, [kind, unit, bounds]] of Object.entries(CONTRACT)) {

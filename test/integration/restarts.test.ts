@@ -1,7 +1,7 @@
-// The plugin server killed (SIGKILL) and restarted mid-traffic (issue #7, kong-pluginserver.md
-// §1.4, §2.7): events in flight end with an error at once (Kong fails open), never by running
-// into Kong's timeout; after the restart Kong's "no plugin instance" recovery starts a new
-// instance and telemetry resumes.
+// The plugin server killed (SIGKILL) and restarted mid-traffic
+// (docs/design.md#errors-never-reach-kong): events in flight end with an error at once (Kong fails
+// open), never by running into Kong's timeout; after the restart Kong's "no plugin instance"
+// recovery starts a new instance and telemetry resumes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';

@@ -1,9 +1,9 @@
-// What must never leave the plugin server (issue #7, contract §2.3): with capture off, nothing from
-// message bodies (scanned in the raw exported protobuf bytes, across every payload format, Kong's
-// own AI Proxy fixtures included); with capture on, no e-mail, card number, bearer token or API
-// key in any content attribute; never a request or response header (only `traceparent`, as the
-// parent); and never the OTLP `headers` config values in the server's stdout/stderr, even when
-// exports fail.
+// What must never leave the plugin server (docs/design.md#content-capture-and-redaction): with
+// capture off, nothing from message bodies (scanned in the raw exported protobuf bytes, across
+// every payload format, Kong's own AI Proxy fixtures included); with capture on, no e-mail, card
+// number, bearer token or API key in any content attribute; never a request or response header
+// (only `traceparent`, as the parent); and never the OTLP `headers` config values in the server's
+// stdout/stderr, even when exports fail.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,7 +50,9 @@ const RESPONSE_HEADER_SECRETS = {
 };
 const HEADER_NEEDLES = ['HDRSECRET'];
 
-/** Content-carrying attributes of both vocabularies (contract §2.3). */
+/**
+ * Content-carrying attributes of both vocabularies (docs/design.md#content-capture-and-redaction).
+ */
 const CONTENT_KEY =
   /^gen_ai\.(prompt|completion)\.\d+\.(content|refusal|tool_calls\.\d+\.arguments)$|^gen_ai\.(input|output)\.messages$|^gen_ai\.system_instructions$|^gen_ai\.tool\.definitions$|^llm\.request\.functions\.\d+\.(description|parameters)$/;
 

@@ -1,8 +1,9 @@
 // The plugin server transport on the wire. A real conversation (StartInstance, HandleEvent, Steps
 // with a serialize answer, CloseInstance) is recorded between the Kong emulator and the stock
 // kong-js-pluginserver, then replayed to our entry whole, split at every byte, coalesced, and
-// with a 1 MB answer in 1-byte reads. The stock server's two crash cases (kong-pluginserver.md
-// §2.9) are reproduced against it, to document why our entry exists, and pass against ours.
+// with a 1 MB answer in 1-byte reads. The stock server's two crash cases (split at an element
+// boundary, two messages in one read: docs/design.md#framing) are reproduced against it, to
+// document why our entry exists, and pass against ours.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -373,7 +374,7 @@ describe('our plugin server entry on the wire', () => {
   });
 });
 
-describe('the stock kong-js-pluginserver crash cases (kong-pluginserver.md §2.9)', () => {
+describe('the stock kong-js-pluginserver crash cases (split messages, coalesced messages)', () => {
   const twoInOneRead = (): Buffer => Buffer.concat([startInstance(1, 'a'), startInstance(2, 'b')]);
   /** `[0, 1, ` then the rest: the cut falls between two elements of the request array. */
   const elementBoundary = (): [Buffer, Buffer] => {

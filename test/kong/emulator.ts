@@ -1,4 +1,5 @@
-// A faithful emulator of Kong's side of the pluginserver protocol: instance lifecycle and the bridge loop.
+// A faithful emulator of Kong's side of the pluginserver protocol: instance lifecycle and the
+// bridge loop.
 import type { PluginEntity, PluginInfo } from './kong-config';
 import { buildKongConfig } from './kong-config';
 import type { LogLine, RequestData } from './pdk-answers';
@@ -46,7 +47,9 @@ export interface EventResult {
   skipped: boolean;
   instanceId: number | undefined;
   eventId: number | undefined;
-  /** PDK calls the plugin made (each `{Method, Args}` it sent), including an abandoned or exit call. */
+  /**
+   * PDK calls the plugin made (each `{Method, Args}` it sent), including an abandoned or exit call.
+   */
   pdkCalls: number;
   /** Step* RPCs sent back (fewer than pdkCalls when Kong abandons or exits). */
   steps: number;
@@ -314,7 +317,9 @@ export class KongEmulator {
     return worker.rpc.call(method, params, run.remainingMs());
   }
 
-  /** mp_rpc.lua `Rpc:handle_event`: on "no plugin instance", reset, start a new instance and retry. */
+  /**
+   * mp_rpc.lua `Rpc:handle_event`: on "no plugin instance", reset, start a new instance and retry.
+   */
   private async handleEvent(
     worker: Worker,
     plugin: PluginEntity,
@@ -341,7 +346,8 @@ export class KongEmulator {
   /**
    * plugin.lua `reset_instance`: drop every cached instance of this plugin in this worker, then
    * post a worker event so the others drop theirs too. Worker events are asynchronous, so the
-   * other workers keep their stale ids until it is delivered (the id-reuse race of §1.4).
+   * other workers keep their stale ids until it is delivered (the instance-id reuse race after a
+   * restart, docs/design.md#instances-and-config-changes).
    */
   private resetInstances(worker: Worker): void {
     worker.instances.clear();
@@ -511,7 +517,8 @@ export class KongEmulator {
       return undefined;
     }
     if (phase === 'log') {
-      // The log timer has no request: only plugin.lua's saved-data overrides work (§3.4).
+      // The log timer has no request: only plugin.lua's saved-data overrides work
+      // (docs/design.md#log-phase-only).
       const fromSaved = saved.answer(call.method, call.args);
       if (fromSaved.kind === 'unsupported') {
         throw new LuaError(`${call.method} is not available in the log timer (no request)`);
@@ -525,7 +532,9 @@ export class KongEmulator {
     return encodeAnswer(call.method, fromSaved.kind === 'value' ? fromSaved.value : undefined);
   }
 
-  /** Waits for `promise` but no longer than the event deadline (Kong gives up a claim after 10 s). */
+  /**
+   * Waits for `promise` but no longer than the event deadline (Kong gives up a claim after 10 s).
+   */
   private async withinDeadline(promise: Promise<void>, run: EventRun): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((_, reject) => {

@@ -1,4 +1,5 @@
-// How Kong answers a plugin's PDK calls: Step variants, wire encodings, and the log-phase saved data.
+// How Kong answers a plugin's PDK calls: Step variants, wire encodings, and the log-phase saved
+// data.
 
 /** Request data Kong has for one request; in `log` it is the copy saved before the timer runs. */
 export interface RequestData {
@@ -65,7 +66,9 @@ const RAW_BODY_METHODS = new Set([
   'kong.service.response.get_raw_body',
 ]);
 
-/** `kong.response.exit`/`error` yield Kong's coroutine: no further Step for the event (§2.6). */
+/** `kong.response.exit`/`error` yield Kong's coroutine: no further Step for the event
+ * (docs/design.md#zero-pdk-call-leak).
+ */
 export const EXIT_METHODS = new Set(['kong.response.exit', 'kong.response.error']);
 
 const LOG_LEVELS = new Set(['debug', 'info', 'notice', 'warn', 'err', 'crit', 'alert', 'emerg']);
@@ -107,7 +110,9 @@ export function toLuaWire(value: unknown): unknown {
   return value;
 }
 
-/** Kong's `fix_mmap`: string -> [string], `true` -> [], lists kept; an empty table is an empty map. */
+/**
+ * Kong's `fix_mmap`: string -> [string], `true` -> [], lists kept; an empty table is an empty map.
+ */
 function fixMultiMap(value: unknown): unknown {
   if (!isPlainObject(value)) return value === undefined || value === null ? {} : toLuaWire(value);
   const out: Record<string, unknown> = {};
@@ -124,7 +129,7 @@ function fixMultiMap(value: unknown): unknown {
 export function encodeAnswer(method: string, value: unknown): unknown {
   if (MULTIMAP_METHODS.has(method)) return fixMultiMap(value);
   if (RAW_BODY_METHODS.has(method)) {
-    // fix_raw packs `#nil` when the body could not be read: a Lua error, not a nil answer (§5.17).
+    // fix_raw packs `#nil` when the body could not be read: a Lua error in Kong, not a nil answer.
     if (value === undefined || value === null) throw new LuaError(`fix_raw(nil) for ${method}`);
     return typeof value === 'string'
       ? Buffer.from(value, 'utf8')

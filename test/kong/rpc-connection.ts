@@ -1,4 +1,5 @@
-// Kong's side of the MessagePack-RPC transport: framing, msgid checks, one call per connection, keepalive pool.
+// Kong's side of the MessagePack-RPC transport: framing, msgid checks, one call per connection,
+// keepalive pool.
 import net from 'node:net';
 import { Decoder, encode } from '@msgpack/msgpack';
 
@@ -17,7 +18,9 @@ export class RpcTimeoutError extends Error {
   override name = 'RpcTimeoutError';
 }
 
-/** The server answered `[1, msgid, error, nil]`; Kong turns it into `nil, err` (mp_rpc.lua Rpc:call). */
+/** The server answered `[1, msgid, error, nil]`; Kong turns it into `nil, err` (mp_rpc.lua
+ * Rpc:call).
+ */
 export class RpcRemoteError extends Error {
   override name = 'RpcRemoteError';
 }
@@ -55,7 +58,7 @@ function connectUnix(socketPath: string): Promise<net.Socket> {
 }
 
 /**
- * One unix stream connection. Kong never pipelines (kong-pluginserver.md §2.1: one outstanding
+ * One unix stream connection. Kong never pipelines (one outstanding
  * request per cosocket), and the JS listener crashes on two messages in one read, so `call` refuses
  * a second request while one is pending.
  */
@@ -128,7 +131,8 @@ export class RpcConnection {
       return;
     }
     if (message[0] === 2) {
-      // Notification [2, label, args]: Kong dispatches known labels (only serverPid) and keeps reading.
+      // Notification [2, label, args]: Kong dispatches known labels (only serverPid) and keeps
+      // reading.
       this.notifications += 1;
       return;
     }

@@ -1,7 +1,8 @@
-// Bad plugin configs (issue #7): every field with wrong types or out-of-range values is rejected
-// by the generated Kong schema (schemas/genai-otel.kong.json) wherever Kong's DSL can express the
-// check, and by zod at instance start otherwise (regexes, URL schemes), with a message naming the
-// field. A tiny validator implements the subset of Kong's field DSL the generator emits.
+// Bad plugin configs (docs/design.md#configuration): every field with wrong types or out-of-range
+// values is rejected by the generated Kong schema (schemas/genai-otel.kong.json) wherever Kong's
+// DSL can express the check, and by zod at instance start otherwise (regexes, URL schemes), with a
+// message naming the field. A tiny validator implements the subset of Kong's field DSL the
+// generator emits.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

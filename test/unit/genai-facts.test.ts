@@ -1,5 +1,6 @@
-// Response facts and derived values per contract §2, §4, §5: Azure content filters, tool calls,
-// reasoning and cached tokens, cost from Kong and from the price table, Azure server facts.
+// Response facts and derived values (docs/design.md#provider-knowledge, #timing-rules,
+// #token-rules): Azure content filters, tool calls, reasoning and cached tokens, cost from Kong and
+// from the price table, Azure server facts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';

@@ -1,8 +1,9 @@
-// Property-based hostile input (issue #7): serialized logs of every Kong shape with extreme values,
-// wrong types at every field, huge and unicode-broken strings, garbage and non-JSON text, through
-// the real Pipeline (in-memory sinks with the production span limits) and through the plugin's log
-// handler. Whatever Kong or a hostile client puts in a log, no exception escapes, span times are
-// sane, attribute values stay within the limits and every recorded number is finite.
+// Property-based hostile input (docs/design.md#failure-behaviour): serialized logs of every Kong
+// shape with extreme values, wrong types at every field, huge and unicode-broken strings, garbage
+// and non-JSON text, through the real Pipeline (in-memory sinks with the production span limits)
+// and through the plugin's log handler. Whatever Kong or a hostile client puts in a log, no
+// exception escapes, span times are sane, attribute values stay within the limits and every
+// recorded number is finite.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -124,7 +125,9 @@ function checkValue(key: string, value: unknown): void {
   }
 }
 
-/** Content strings inside the latest-vocabulary JSON attributes (when not cut by the span limit). */
+/**
+ * Content strings inside the latest-vocabulary JSON attributes (when not cut by the span limit).
+ */
 function* jsonContentStrings(value: unknown): Generator<string> {
   if (Array.isArray(value)) {
     for (const item of value) yield* jsonContentStrings(item);

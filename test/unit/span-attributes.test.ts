@@ -1,4 +1,5 @@
-// Span name and attributes per vocabulary mode (contract §2.1, §2.2), from logs in the 3.9 shape.
+// Span name and attributes per vocabulary mode (docs/design.md#semconv-modes), from logs in the 3.9
+// shape.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';

@@ -1,5 +1,5 @@
-// Streamed calls (contract §5): detection, time to first token, generation time, the span's end
-// covering the whole stream, and Kong's estimated tokens on OSS.
+// Streamed calls (docs/design.md#timing-rules): detection, time to first token, generation time,
+// the span's end covering the whole stream, and Kong's estimated tokens on OSS.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callsFromLog } from '../../src/genai/calls';

@@ -1,4 +1,5 @@
-// Operation implied by the provider path AI Proxy called (`upstream_uri`), the last resort of §4.
+// Operation implied by the provider path AI Proxy called (`upstream_uri`), the last resort
+// (docs/design.md#provider-knowledge).
 import type { Operation } from '../types';
 
 // Keyed by the last path segment (lower case); a Map so that `constructor` & co. are not found.

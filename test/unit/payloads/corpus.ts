@@ -1,8 +1,9 @@
-// Kong's AI Proxy fixtures, read in place from ../shared as a conformance corpus (absent in some checkouts).
+// Kong's AI Proxy fixtures, read in place as a conformance corpus (absent in some checkouts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// The repository is cloned next to `shared/` (CI: `../shared`), four levels above this folder.
+// The fixture corpus is looked up in the `shared/` folder beside the repository clone, four levels
+// above this folder.
 export const CORPUS_DIR = path.resolve(__dirname, '../../../../shared/fixtures/kong-ai-proxy');
 
 /** `false` when the corpus is there, else the one-line reason the corpus suites are skipped. */
