@@ -5,7 +5,7 @@ import { startOtlpReceiver } from '../test/helpers/otlp-receiver';
 import { closedPort, selfMetric } from '../test/helpers/fault-tools';
 import { BUILT_PLUGINS_DIR } from '../test/helpers/plugin-harness';
 import { dumpAllPlugins, startPluginServer } from '../test/helpers/plugin-server';
-import { KongEmulator } from '../test/kong/emulator';
+import { KongEmulator } from '../test/kong-emulator/emulator';
 import { benchLogs } from './logs';
 import { percentile } from './report';
 import { OUR_ENTRY } from './targets';

@@ -10,7 +10,7 @@ import { benchLogs } from './logs';
 import { OUR_ENTRY } from './targets';
 import { BUILT_PLUGINS_DIR } from '../test/helpers/plugin-harness';
 import { dumpAllPlugins, startPluginServer } from '../test/helpers/plugin-server';
-import { KongEmulator } from '../test/kong/emulator';
+import { KongEmulator } from '../test/kong-emulator/emulator';
 
 interface ProfileNode {
   id: number;

@@ -9,7 +9,7 @@ import * as F from '../test/fixtures/serialized-logs';
 import { streamLog39 } from '../test/fixtures/stream-logs';
 import { BUILT_PLUGINS_DIR } from '../test/helpers/plugin-harness';
 import { dumpAllPlugins, startPluginServer } from '../test/helpers/plugin-server';
-import { KongEmulator, type PluginEntity } from '../test/kong/emulator';
+import { KongEmulator, type PluginEntity } from '../test/kong-emulator/emulator';
 import { startFlappingCollector } from './flapping-collector';
 import { benchLogs } from './logs';
 import { cpuMicros, rssBytes } from './proc';

@@ -10,7 +10,7 @@ import {
   startPluginServer,
   type PluginServer,
 } from '../test/helpers/plugin-server';
-import { KongEmulator, type PluginEntity } from '../test/kong/emulator';
+import { KongEmulator, type PluginEntity } from '../test/kong-emulator/emulator';
 
 export const OUR_ENTRY = path.join(ROOT, 'dist/bin/genai-otel-pluginserver.js');
 

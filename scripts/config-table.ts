@@ -1,6 +1,6 @@
 // Renders the README's configuration reference from the zod schema (through the generated Kong
 // fields, so the table shows exactly what Kong enforces). `npm run docs` rewrites the README
-// section; test/unit/readme.test.ts fails when the committed table is stale.
+// section; test/docs/readme.test.ts fails when the committed table is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigSchema } from '../schemas/config';

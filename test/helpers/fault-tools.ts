@@ -3,7 +3,7 @@
 // event-time statistics, and a unique request id stamped on a fixture log.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import type { EventResult } from '../kong/emulator';
+import type { EventResult } from '../kong-emulator/emulator';
 import type { OtlpReceiver } from './otlp-receiver';
 
 /** A loopback port that was free a moment ago and is closed now (connections are refused). */

@@ -7,7 +7,7 @@ import {
   type EventResult,
   type PluginEntity,
   type RequestData,
-} from '../kong/emulator';
+} from '../kong-emulator/emulator';
 import { startOtlpReceiver, type FlatSpan, type OtlpReceiver } from './otlp-receiver';
 import { dumpAllPlugins, startPluginServer, type PluginServer } from './plugin-server';
 

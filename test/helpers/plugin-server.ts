@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { PluginInfo } from '../kong/kong-config';
+import type { PluginInfo } from '../kong-emulator/kong-config';
 
 /** The pluginserver Kong is configured to start (`pluginserver_<n>_start_cmd`). */
 export const PLUGIN_SERVER_BIN = path.resolve(

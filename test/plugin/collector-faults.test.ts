@@ -25,7 +25,7 @@ import {
 } from '../helpers/fault-tools';
 import type { Fault } from '../helpers/otlp-receiver';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import type { EventResult, PluginEntity } from '../kong/emulator';
+import type { EventResult, PluginEntity } from '../kong-emulator/emulator';
 
 const EVENTS = 200;
 const WAVE = 10;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import { CORPUS_DIR, corpusSkip, listFixtures } from '../unit/payloads/corpus';
+import { CORPUS_DIR, corpusSkip, listFixtures } from '../genai/payloads/corpus';
 
 interface OpenAiResponse {
   id?: string;

@@ -11,8 +11,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { OtlpReceiver } from '../helpers/otlp-receiver';
-import { startOtlpReceiver } from '../helpers/otlp-receiver';
+import type { OtlpReceiver } from './otlp-receiver';
+import { startOtlpReceiver } from './otlp-receiver';
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
 // The enum lives in a transitive package; its wire value is the string 'gzip'.

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as F from '../fixtures/serialized-logs';
 import { sleep, unclean, withRequestId } from '../helpers/fault-tools';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import type { EventResult, PluginEntity } from '../kong/emulator';
+import type { EventResult, PluginEntity } from '../kong-emulator/emulator';
 
 /** The emulator's per-event limit: an event that reaches it was left hanging. */
 const EVENT_LIMIT_MS = 2000;

@@ -8,7 +8,7 @@ import { METRIC_SELF_EXPORT_FAILURES } from '../../src/selfobs/self-metrics';
 import * as F from '../fixtures/serialized-logs';
 import { closedPort, selfMetric, unclean, withRequestId } from '../helpers/fault-tools';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import type { EventResult } from '../kong/emulator';
+import type { EventResult } from '../kong-emulator/emulator';
 
 describe('bad configs through the real plugin server', () => {
   let h: Harness;

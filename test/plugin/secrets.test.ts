@@ -12,7 +12,7 @@ import * as F from '../fixtures/serialized-logs';
 import { closedPort, sleep, unclean, withRequestId } from '../helpers/fault-tools';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import type { EventResult, PluginEntity } from '../kong/emulator';
+import type { EventResult, PluginEntity } from '../kong-emulator/emulator';
 
 type Json = Record<string, unknown>;
 

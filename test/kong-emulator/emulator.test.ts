@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { encode } from '@msgpack/msgpack';
 import type { PluginServer } from '../helpers/plugin-server';
 import { dumpAllPlugins, startPluginServer } from '../helpers/plugin-server';
-import type { PluginEntity, PluginInfo } from '../kong/emulator';
-import { KongEmulator } from '../kong/emulator';
-import { buildKongConfig, DEFAULT_WS_ID } from '../kong/kong-config';
-import { RpcConnection, RpcProtocolError } from '../kong/rpc-connection';
+import type { PluginEntity, PluginInfo } from './emulator';
+import { KongEmulator } from './emulator';
+import { buildKongConfig, DEFAULT_WS_ID } from './kong-config';
+import { RpcConnection, RpcProtocolError } from './rpc-connection';
 
 // Plain CommonJS, as Kong loads plugins. `mode` selects misbehaviours for the failure tests.
 const PLUGIN_SOURCE = `'use strict';

@@ -16,7 +16,7 @@ import {
   type PluginServer,
 } from '../helpers/plugin-server';
 import { RawRpcClient } from '../helpers/raw-rpc-client';
-import { KongEmulator, type PluginEntity } from '../kong/emulator';
+import { KongEmulator, type PluginEntity } from '../kong-emulator/emulator';
 
 const OUR_ENTRY = path.join(ROOT, 'dist/bin/genai-otel-pluginserver.js');
 const DEBUG_ENV = { KONG_GENAI_OTEL_PLUGINSERVER_DEBUG_RPC: '1' };

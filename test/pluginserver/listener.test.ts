@@ -15,8 +15,8 @@ import { ROOT } from '../helpers/plugin-harness';
 import { dumpAllPlugins, startPluginServer, type PluginServer } from '../helpers/plugin-server';
 import { encodeKong, encodeRequest, nextTick, RawRpcClient } from '../helpers/raw-rpc-client';
 import { startRpcRecorder, type RecordedRpc } from '../helpers/rpc-recorder';
-import { KongEmulator, type PluginInfo } from '../kong/emulator';
-import { buildKongConfig } from '../kong/kong-config';
+import { KongEmulator, type PluginInfo } from '../kong-emulator/emulator';
+import { buildKongConfig } from '../kong-emulator/kong-config';
 
 const OUR_ENTRY = path.join(ROOT, 'dist/bin/genai-otel-pluginserver.js');
 const LIMIT = 2 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { callsFromLog } from '../../src/genai/calls';
 import * as F from '../fixtures/serialized-logs';
 import { hostileLog, junkText } from '../fixtures/hostile-logs';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
-import type { EventResult, PluginEntity } from '../kong/emulator';
+import type { EventResult, PluginEntity } from '../kong-emulator/emulator';
 
 const CASES = 1000;
 const CONCURRENCY = 8;
