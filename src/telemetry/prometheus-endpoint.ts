@@ -10,6 +10,7 @@ import {
   type MetricInstruments,
 } from './metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+import { registerSelfMetrics } from './self-metrics';
 
 export const PROMETHEUS_PORT_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_PORT';
 export const PROMETHEUS_HOST_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_HOST';
@@ -114,9 +115,12 @@ function startEndpoint(resource: () => Resource): Endpoint | 'off' {
     },
   );
   const provider = new MeterProvider({ resource: resource(), readers: [reader] });
+  const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  // Drops and export failures must be visible to the scraper too, not only over OTLP.
+  registerSelfMetrics(meter);
   return {
     provider,
-    instruments: createMetricInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION)),
+    instruments: createMetricInstruments(meter),
     listening,
   };
 }
