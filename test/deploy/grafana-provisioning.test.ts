@@ -54,7 +54,9 @@ describe('Grafana in the compose stack', () => {
     const dir = mounts.get('./deploy/grafana/dashboards');
     assert.equal(dir, providers.providers[0]?.options.path, 'provider path is the mounted folder');
     assert.equal(providers.providers[0]?.type, 'file');
-    assert.ok(readdirSync(path.join(ROOT, 'deploy/grafana/dashboards')).includes('kong-genai.json'));
+    assert.ok(
+      readdirSync(path.join(ROOT, 'deploy/grafana/dashboards')).includes('kong-genai.json'),
+    );
   });
 
   it('provisions the compose Prometheus, and every panel queries it', () => {
