@@ -63,16 +63,16 @@ describe('Grafana in the compose stack', () => {
     const [ds] = datasources.datasources;
     assert.equal(datasources.datasources.length, 1);
     assert.equal(ds?.type, 'prometheus');
-    const url = new URL(ds!.url);
+    const url = new URL(ds.url);
     assert.ok(compose.services[url.hostname], `${url.hostname} is a compose service`);
     assert.ok(compose.services.prometheus?.ports?.some(p => p.endsWith(`:${url.port}`)));
     const panels = dashboard.panels.filter(p => p.type !== 'row');
     assert.ok(panels.length >= 10, `${panels.length} panels`);
     for (const panel of panels) {
-      assert.equal(panel.datasource?.uid, ds!.uid, panel.title);
+      assert.equal(panel.datasource?.uid, ds.uid, panel.title);
       assert.ok((panel.targets ?? []).length > 0, `${panel.title} has queries`);
       for (const target of panel.targets ?? []) {
-        assert.equal(target.datasource?.uid ?? ds!.uid, ds!.uid, panel.title);
+        assert.equal(target.datasource?.uid ?? ds.uid, ds.uid, panel.title);
         // A dashboard that depends on the scrape job breaks when one path is dropped.
         assert.doesNotMatch(target.expr, /\bjob\b/, panel.title);
       }
