@@ -15,6 +15,7 @@ import {
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
+import type { Signal } from '../selfobs/recorder';
 import { registerSelfMetrics } from '../selfobs/self-metrics';
 import { CountingMetricExporter } from './counting-metric-exporter';
 import { LeaseRegistry } from './lease-registry';
@@ -43,12 +44,18 @@ const meters = new LeaseRegistry<MetricSettings, MeterEntry>(
   settings => {
     const provider = createProvider(settings);
     const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
-    registerSelfMetrics(meter, () => ({ traces: liveTracerProviders(), metrics: meters.size }));
+    registerSelfMetrics(meter, liveExporters);
     return { provider, instruments: createMetricInstruments(meter) };
   },
   // shutdown() runs a last collect + export, so the final interval is not lost.
   entry => entry.provider.shutdown(),
 );
+
+/** Live exporter pipelines per signal, for the self-observability gauge. */
+const liveExporters = (): Readonly<Record<Signal, number>> => ({
+  traces: liveTracerProviders(),
+  metrics: meters.size,
+});
 
 export interface MeterLease {
   /** The OTLP pipeline's instruments, plus the Prometheus endpoint's when it is on. */
@@ -61,7 +68,7 @@ export interface MeterLease {
 export function acquireMeterInstruments(settings: MetricSettings): MeterLease {
   installDiagLogger();
   const resource = telemetryResource(settings.serviceName, settings.resourceAttributes);
-  const prometheus = prometheusInstruments(() => resource);
+  const prometheus = prometheusInstruments(() => resource, liveExporters);
   const extra = prometheus === undefined ? [] : [prometheus];
   try {
     const lease = meters.acquire(settings);

@@ -10,6 +10,8 @@ import {
   type MetricInstruments,
 } from '../instrumentation/metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import type { Signal } from '../selfobs/recorder';
+import { registerSelfMetrics } from '../selfobs/self-metrics';
 
 export const PROMETHEUS_PORT_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_PORT';
 export const PROMETHEUS_HOST_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_HOST';
@@ -67,8 +69,11 @@ let endpoint: Endpoint | 'off' | undefined;
  * The Prometheus endpoint's instruments, starting it on first use; undefined when it is off or
  * refused. `resource` is read once (the endpoint is process-wide; the first lease describes it).
  */
-export function prometheusInstruments(resource: () => Resource): MetricInstruments | undefined {
-  endpoint ??= startEndpoint(resource);
+export function prometheusInstruments(
+  resource: () => Resource,
+  liveExporters: () => Readonly<Record<Signal, number>>,
+): MetricInstruments | undefined {
+  endpoint ??= startEndpoint(resource, liveExporters);
   return endpoint === 'off' ? undefined : endpoint.instruments;
 }
 
@@ -85,7 +90,10 @@ export async function shutdownPrometheusEndpoint(): Promise<void> {
   await current.provider.shutdown().catch(() => undefined);
 }
 
-function startEndpoint(resource: () => Resource): Endpoint | 'off' {
+function startEndpoint(
+  resource: () => Resource,
+  liveExporters: () => Readonly<Record<Signal, number>>,
+): Endpoint | 'off' {
   const setting = resolvePrometheusEndpoint(process.env);
   if (setting === undefined) return 'off';
   if ('error' in setting) {
@@ -119,9 +127,12 @@ function startEndpoint(resource: () => Resource): Endpoint | 'off' {
     },
   );
   const provider = new MeterProvider({ resource: resource(), readers: [reader] });
+  const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  // Drops and export failures must be visible to the scraper too, not only over OTLP.
+  registerSelfMetrics(meter, liveExporters);
   return {
     provider,
-    instruments: createMetricInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION)),
+    instruments: createMetricInstruments(meter),
     listening,
   };
 }

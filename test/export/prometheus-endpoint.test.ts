@@ -1,13 +1,10 @@
 // The optional Prometheus pull endpoint, scraped by a REAL Prometheus server: Kong's metric names
 // and labels must come out exactly as Kong's own Prometheus plugin writes them.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ConfigSchema } from '../../schemas/config';
 import type { LlmCall } from '../../src/genai/types';
@@ -23,60 +20,15 @@ import {
   resolvePrometheusEndpoint,
 } from '../../src/export/prometheus-endpoint';
 import { llmCall } from '../fixtures/llm-call';
+import {
+  ensurePrometheus,
+  freePort,
+  startPrometheus,
+  until,
+  type PrometheusServer,
+} from '../helpers/prometheus';
 
-const PROMETHEUS = '/usr/bin/prometheus';
 const ROOT = join(__dirname, '..', '..');
-
-/** Installs Prometheus from apt when missing; returns why it is unavailable, or undefined. */
-function ensurePrometheus(): string | undefined {
-  if (existsSync(PROMETHEUS)) return undefined;
-  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' });
-  if (apt.status !== 0) return 'apt-get is not available to install prometheus';
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'prometheus'], {
-      env,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-  let result = install();
-  if (result.status !== 0) {
-    spawnSync('apt-get', ['update'], { env, encoding: 'utf8', timeout: 300_000 });
-    result = install();
-  }
-  if (result.status !== 0 || !existsSync(PROMETHEUS)) {
-    return `apt-get install prometheus failed: ${(result.stderr ?? '').trim().slice(-400)}`;
-  }
-  return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>(resolve => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls `probe` until it yields a value; fails with the last error after `deadlineMs`. */
-async function until<T>(
-  what: string,
-  deadlineMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await delay(200);
-  }
-  throw new Error(`timed out after ${deadlineMs} ms waiting for ${what} (${String(last)})`);
-}
 
 const call = (overrides: Partial<LlmCall> = {}): LlmCall =>
   llmCall({
@@ -87,16 +39,6 @@ const call = (overrides: Partial<LlmCall> = {}): LlmCall =>
     ...overrides,
   });
 
-/** The parts of Prometheus' HTTP API answers this test reads. */
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-interface ApiAnswer<T> {
-  status: string;
-  data: T;
-}
-
 const OPTS = {
   mode: 'both',
   families: new Set(['gen_ai', 'kong'] as const),
@@ -106,13 +48,10 @@ const OPTS = {
 describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
   let unavailable: string | undefined;
   let sink: Server | undefined;
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = '';
-  let dataDir: string | undefined;
+  let prometheus: PrometheusServer | undefined;
   let recorder: NodeJS.Timeout | undefined;
   let lease: MeterLease | undefined;
   let metricsPort = 0;
-  let webPort = 0;
 
   before(async () => {
     unavailable = ensurePrometheus();
@@ -121,7 +60,6 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
     sink = createServer((_req, res) => res.writeHead(200).end());
     await new Promise<void>(resolve => sink!.listen(0, '127.0.0.1', resolve));
     metricsPort = await freePort();
-    webPort = await freePort();
     process.env.KONG_GENAI_OTEL_PROMETHEUS_PORT = String(metricsPort);
     process.env.KONG_GENAI_OTEL_PROMETHEUS_HOST = '127.0.0.1';
   });
@@ -129,18 +67,9 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
   after(async () => {
     if (recorder !== undefined) clearInterval(recorder);
     void lease?.release();
-    if (prometheus !== undefined && prometheus.exitCode === null) {
-      const exited = new Promise<void>(resolve => prometheus!.once('exit', () => resolve()));
-      prometheus.kill('SIGTERM');
-      const killed = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
-      if (!killed) {
-        prometheus.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await prometheus?.stop();
     await shutdownMeterProviders(5000);
     if (sink !== undefined) await new Promise<void>(resolve => sink!.close(() => resolve()));
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("serves Kong's names and labels, which Prometheus scrapes and queries", async t => {
@@ -173,42 +102,17 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
     assert.match(text, /^ai_llm_provider_latency_ms_bucket\{.*ai_model="gpt-4o".*le="250"\} 0$/m);
     assert.match(text, /^ai_llm_provider_latency_ms_bucket\{.*ai_model="gpt-4o".*le="500"\} 1$/m);
 
-    dataDir = mkdtempSync(join(tmpdir(), 'genai-otel-prometheus-'));
-    const configFile = join(dataDir, 'prometheus.yml');
-    writeFileSync(
-      configFile,
-      [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'scrape_configs:',
-        '  - job_name: kong-genai',
-        `    static_configs: [ { targets: ['127.0.0.1:${metricsPort}'] } ]`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${join(dataDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${webPort}`,
-        '--log.level=warn',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr!.on('data', (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString()).slice(-4000);
+    prometheus = await startPrometheus({
+      jobs: { 'kong-genai': `127.0.0.1:${metricsPort}` },
+      cwd: ROOT,
     });
+    const server = prometheus;
     // Traffic keeps flowing while Prometheus scrapes, so rate() has something to measure.
     recorder = setInterval(() => record(call()), 100);
 
-    const query = async (promql: string): Promise<Sample[] | undefined> => {
-      const url = `http://127.0.0.1:${webPort}/api/v1/query?query=${encodeURIComponent(promql)}`;
-      const body = (await (await fetch(url)).json()) as ApiAnswer<{ result: Sample[] }>;
-      assert.equal(body.status, 'success', JSON.stringify(body));
-      return body.data.result.length > 0 ? body.data.result : undefined;
-    };
+    const query = (promql: string) => server.query(promql);
     const fail = (error: unknown): never => {
-      throw new Error(`${String(error)}\nprometheus stderr:\n${prometheusLog}`);
+      throw new Error(`${String(error)}\nprometheus stderr:\n${server.log()}`);
     };
 
     const tokens = await until('ai_llm_tokens_total in Prometheus', 20_000, () =>
@@ -253,10 +157,7 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
     ).catch(fail);
     assert.ok(p90 > 1000 && p90 <= 1500, `p90 ${p90}`);
 
-    const names = (await (
-      await fetch(`http://127.0.0.1:${webPort}/api/v1/label/__name__/values`)
-    ).json()) as ApiAnswer<string[]>;
-    const ours = names.data.filter(n => /^(ai_|gen_ai_|kong_gen_ai_|llm_)/.test(n));
+    const ours = (await server.names()).filter(n => /^(ai_|gen_ai_|kong_gen_ai_|llm_)/.test(n));
     for (const name of [
       'ai_llm_requests_total',
       'ai_llm_cost_total',
