@@ -24,14 +24,14 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # ---- mock-llm: the OpenAI-compatible upstream of docker-compose.yml --------------------------------
 FROM ${NODE_IMAGE} AS mock-llm
 WORKDIR /srv/mock-llm
-# Node built-ins only: the compiled file runs without node_modules.
-COPY --from=build /app/dist/mock-llm/server.js ./server.js
+# The whole compiled folder; Node built-ins only, so it runs without node_modules.
+COPY --from=build /app/dist/mock-llm/ ./
 ENV MOCK_LLM_HOST=0.0.0.0 MOCK_LLM_PORT=8080
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=10 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "server.js"]
+CMD ["node", "main.js"]
 
 # ---- runtime: Kong + Node + the plugin ---------------------------------------------------------------
 FROM ${KONG_IMAGE} AS runtime

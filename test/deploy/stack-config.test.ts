@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
@@ -433,17 +434,55 @@ describe('Dockerfile', () => {
     assert.ok(check.includes('KONG_PLUGINSERVER_GENAI_OTEL_SOCKET'), check);
   });
 
-  it('builds the mock from dist/mock-llm, which the build emits', () => {
+  it('builds the mock from the whole dist/mock-llm folder, which the build emits', () => {
     const mock = stageNamed('mock-llm');
     assert.match(mock.image, /^node:24(-|$)/);
-    const copy = mock.lines.find(l => l.keyword === 'COPY')?.args ?? '';
-    assert.ok(copy.includes('/app/dist/mock-llm/server.js'), copy);
+    const copies = mock.lines.filter(l => l.keyword === 'COPY').map(l => l.args);
+    assert.deepEqual(copies, ['--from=build /app/dist/mock-llm/ ./']);
+    const cmd = JSON.parse(mock.lines.find(l => l.keyword === 'CMD')?.args ?? '[]') as string[];
+    assert.deepEqual(cmd, ['node', 'main.js'], 'runs the entry of the copied folder');
+    assert.ok(
+      existsSync(path.join(ROOT, 'mock-llm/main.ts')),
+      'mock-llm/main.ts compiles to main.js',
+    );
     assert.equal(Number(mock.env.get('MOCK_LLM_PORT')), DEFAULT_MOCK_LLM_PORT);
     const buildConfig = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
     assert.ok(
       buildConfig.include.includes('mock-llm/**/*.ts'),
       'tsconfig.build.json must include mock-llm/**/*.ts',
     );
+  });
+
+  it('compiles the mock to a folder that needs only Node built-ins and its own files', t => {
+    const dir = path.join(ROOT, 'dist/mock-llm');
+    if (!existsSync(dir)) {
+      t.skip('dist/ not built: run `npm run build` to check the compiled mock');
+      return;
+    }
+    const files = readdirSync(dir).filter(f => f.endsWith('.js'));
+    assert.ok(files.includes('main.js'), 'dist/mock-llm/main.js, the image CMD');
+    const builtins = new Set(builtinModules);
+    let relative = 0;
+    for (const file of files) {
+      const code = readFileSync(path.join(dir, file), 'utf8');
+      for (const [call, arg = ''] of code.matchAll(/\brequire\(([^)]*)\)/g)) {
+        const literal = /^(["'])(.*)\1$/.exec(arg.trim());
+        assert.ok(literal, `${file}: ${call} is not a string literal`);
+        const name = literal[2]!;
+        if (name.startsWith('./')) {
+          const target = path.resolve(dir, `${name}.js`);
+          assert.equal(path.dirname(target), dir, `${file}: ${call} leaves dist/mock-llm`);
+          assert.ok(existsSync(target), `${file}: ${call} has no ${path.basename(target)}`);
+          relative += 1;
+        } else {
+          assert.ok(
+            name.startsWith('node:') || builtins.has(name),
+            `${file}: ${call} is not a Node built-in (no node_modules in the image)`,
+          );
+        }
+      }
+    }
+    assert.ok(relative > 0, 'the folder is several modules that require each other');
   });
 });
 
