@@ -1,5 +1,6 @@
 // Process-wide MeterProviders keyed by metric export settings (contract §7): instances borrow the
 // instruments of their settings; the last lease shuts the provider down (exporting what is left).
+import { callWithTimeout } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -154,18 +155,14 @@ export async function forceFlushMeterProviders(): Promise<void> {
 export async function shutdownAllMeterProviders(deadlineMs: number): Promise<void> {
   const all = [...entries.values()];
   entries.clear();
-  const work = Promise.all([
-    ...all.map(e => e.provider.shutdown({ timeoutMillis: deadlineMs }).catch(() => undefined)),
-    ...closing,
-    shutdownPrometheusEndpoint().catch(() => undefined),
-  ]);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>(resolve => {
-    timer = setTimeout(resolve, deadlineMs);
-    timer.unref();
-  });
-  await Promise.race([work.then(() => undefined), deadline]);
-  clearTimeout(timer);
+  await callWithTimeout(
+    Promise.all([
+      ...all.map(e => e.provider.shutdown({ timeoutMillis: deadlineMs }).catch(() => undefined)),
+      ...closing,
+      shutdownPrometheusEndpoint().catch(() => undefined),
+    ]),
+    deadlineMs,
+  ).catch(() => undefined);
 }
 
 function createProvider(settings: MetricSettings): MeterProvider {
@@ -186,7 +183,8 @@ function createProvider(settings: MetricSettings): MeterProvider {
       new PeriodicExportingMetricReader({
         exporter,
         exportIntervalMillis: settings.exportIntervalMs,
-        // The exporter's own timeout is an idle timeout; this is the only hard bound per export.
+        // The exporter's own timeout is a socket idle timeout; this one bounds each export. The reader
+        // throws when it exceeds the interval, hence the clamp.
         exportTimeoutMillis: Math.min(settings.timeoutMs, settings.exportIntervalMs),
         cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
       }),

@@ -7,7 +7,6 @@ import {
   trace,
   type Attributes,
   type Context,
-  type HrTime,
   type Tracer,
 } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
@@ -26,14 +25,16 @@ export function recordSpan(tracer: Tracer, { call, name, attributes }: SpanInput
   if (parent === undefined && call.kong.traceId !== undefined) {
     attributes[ATTR_KONG_TRACE_ID] = call.kong.traceId;
   }
+  // Epoch milliseconds as plain numbers: the SDK reads a number as a `performance.now()` offset only
+  // when it is at most the process uptime, and call timing rejects anything before 2001 (1e12 ms).
   const { startMs, durationMs } = call.timing;
   const span = tracer.startSpan(
     name,
-    { kind: SpanKind.CLIENT, startTime: epochMsToHrTime(startMs), attributes },
+    { kind: SpanKind.CLIENT, startTime: startMs, attributes },
     parent ?? ROOT_CONTEXT,
   );
   if (call.outcome.isError) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(epochMsToHrTime(startMs + Math.max(0, durationMs)));
+  span.end(startMs + Math.max(0, durationMs));
   selfStats.spansRecorded += 1;
 }
 
@@ -42,13 +43,4 @@ function parentContext(traceparent: string | undefined): Context | undefined {
   const spanContext = parseTraceParent(traceparent);
   if (spanContext === null || !trace.isSpanContextValid(spanContext)) return undefined;
   return trace.setSpanContext(ROOT_CONTEXT, { ...spanContext, isRemote: true });
-}
-
-/**
- * Explicit HrTime: a plain number earlier than the process start would be read by the SDK as a
- * `performance.now()` offset, which breaks replays of old logs and logs from before a restart.
- */
-function epochMsToHrTime(ms: number): HrTime {
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
 }

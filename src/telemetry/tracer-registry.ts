@@ -2,6 +2,7 @@
 // instance per plugin entity per worker and re-creates them on config change, so instances only
 // borrow a provider; the last one to let go shuts it down.
 import type { Tracer } from '@opentelemetry/api';
+import { callWithTimeout } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
@@ -73,10 +74,11 @@ activeExporters.traces = liveTracerProviders;
 export async function shutdownAllTracerProviders(deadlineMs: number): Promise<void> {
   const all = [...entries.values()];
   entries.clear();
-  await withDeadline(
+  // shutdown() rejects when a last export fails or times out; the deadline bounds the whole wait.
+  await callWithTimeout(
     Promise.all(all.map(e => e.provider.shutdown().catch(() => undefined))),
     deadlineMs,
-  );
+  ).catch(() => undefined);
 }
 
 function createProvider(settings: TraceSettings): TracerProvider {
@@ -96,7 +98,8 @@ function createProvider(settings: TraceSettings): TracerProvider {
       maxQueueSize: settings.maxQueueSize + settings.maxExportBatchSize,
       maxExportBatchSize: settings.maxExportBatchSize,
       scheduledDelayMillis: settings.scheduledDelayMs,
-      // The exporter's own timeout is an idle timeout; this is the only hard bound per batch.
+      // The exporter's timeout is a socket idle timeout (a collector trickling bytes never trips it);
+      // this is the only hard bound per batch.
       exportTimeoutMillis: settings.timeoutMs + 1000,
     }),
     settings.maxQueueSize,
@@ -107,14 +110,4 @@ function createProvider(settings: TraceSettings): TracerProvider {
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     spanProcessors: [bounded],
   });
-}
-
-async function withDeadline(work: Promise<unknown>, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>(resolve => {
-    timer = setTimeout(resolve, deadlineMs);
-    timer.unref();
-  });
-  await Promise.race([work.then(() => undefined), deadline]);
-  clearTimeout(timer);
 }
