@@ -344,13 +344,13 @@ const nginxMainEnv = (): Set<string> =>
   );
 
 describe('Dockerfile', () => {
-  it('is Kong 3.9 with Node 20 copied from the official Node image', () => {
+  it('is Kong 3.9 with Node 24 copied from the official Node image', () => {
     assert.equal(docker.globals.get('KONG_IMAGE'), 'kong:3.9');
-    assert.equal(docker.globals.get('NODE_IMAGE'), 'node:20-bookworm-slim');
+    assert.equal(docker.globals.get('NODE_IMAGE'), 'node:24-bookworm-slim');
     assert.equal(runtime.name, 'runtime', 'Kong is the last (default) stage');
     assert.equal(runtime.image, 'kong:3.9');
     const build = stageNamed('build');
-    assert.match(build.image, /^node:20(-|$)/);
+    assert.match(build.image, /^node:24(-|$)/);
     const builds = build.lines
       .filter(l => l.keyword === 'RUN')
       .map(l => l.args)
@@ -435,7 +435,7 @@ describe('Dockerfile', () => {
 
   it('builds the mock from dist/mock-llm, which the build emits', () => {
     const mock = stageNamed('mock-llm');
-    assert.match(mock.image, /^node:20(-|$)/);
+    assert.match(mock.image, /^node:24(-|$)/);
     const copy = mock.lines.find(l => l.keyword === 'COPY')?.args ?? '';
     assert.ok(copy.includes('/app/dist/mock-llm/server.js'), copy);
     assert.equal(Number(mock.env.get('MOCK_LLM_PORT')), DEFAULT_MOCK_LLM_PORT);
