@@ -85,7 +85,8 @@ export const liveMeterProviders = (): number => meters.size;
 
 /** Collects and exports now on every provider (tests; replay). Never rejects. */
 export async function forceFlushMeterProviders(): Promise<void> {
-  await Promise.all(meters.values().map(e => e.provider.forceFlush().catch(() => undefined)));
+  // The reader reports a failed or timed-out export through diag and resolves.
+  await Promise.all(meters.values().map(e => e.provider.forceFlush()));
 }
 
 /**
@@ -119,7 +120,8 @@ function createProvider(settings: MetricSettings): MeterProvider {
       new PeriodicExportingMetricReader({
         exporter,
         exportIntervalMillis: settings.exportIntervalMs,
-        // The exporter's own timeout is an idle timeout; this is the only hard bound per export.
+        // The exporter's own timeout is a socket idle timeout; this one bounds each export. The
+        // reader throws when it exceeds the interval, hence the clamp.
         exportTimeoutMillis: Math.min(settings.timeoutMs, settings.exportIntervalMs),
         cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
       }),

@@ -95,7 +95,8 @@ function createProvider(settings: TraceSettings): TracerProvider {
       maxQueueSize: settings.maxQueueSize + settings.maxExportBatchSize,
       maxExportBatchSize: settings.maxExportBatchSize,
       scheduledDelayMillis: settings.scheduledDelayMs,
-      // The exporter's own timeout is an idle timeout; this is the only hard bound per batch.
+      // The exporter's timeout is a socket idle timeout (a collector trickling bytes never trips
+      // it); this is the only hard bound per batch.
       exportTimeoutMillis: settings.timeoutMs + 1000,
     }),
     settings.maxQueueSize,

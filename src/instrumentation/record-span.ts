@@ -6,7 +6,6 @@ import {
   SpanStatusCode,
   trace,
   type Attributes,
-  type HrTime,
   type SpanContext,
   type Tracer,
 } from '@opentelemetry/api';
@@ -27,23 +26,16 @@ export function recordSpan(tracer: Tracer, { call, name, attributes, parent }: S
   if (remoteParent === undefined && call.kong.traceId !== undefined) {
     attributes[ATTR_KONG_TRACE_ID] = call.kong.traceId;
   }
+  // Epoch milliseconds as plain numbers: the SDK reads a number as a `performance.now()` offset
+  // only when it is at most the process uptime, and call timing rejects anything before 2001.
   const { startMs, durationMs } = call.timing;
   const span = tracer.startSpan(
     name,
-    { kind: SpanKind.CLIENT, startTime: epochMsToHrTime(startMs), attributes },
+    { kind: SpanKind.CLIENT, startTime: startMs, attributes },
     remoteParent === undefined
       ? ROOT_CONTEXT
       : trace.setSpanContext(ROOT_CONTEXT, { ...remoteParent, isRemote: true }),
   );
   if (call.outcome.isError) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(epochMsToHrTime(startMs + Math.max(0, durationMs)));
-}
-
-/**
- * Explicit HrTime: a plain number earlier than the process start would be read by the SDK as a
- * `performance.now()` offset, which breaks replays of old logs and logs from before a restart.
- */
-function epochMsToHrTime(ms: number): HrTime {
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
+  span.end(startMs + Math.max(0, durationMs));
 }

@@ -541,6 +541,23 @@ describe('metric pipeline faults', () => {
     void lease.release();
   });
 
+  it('forceFlushMeterProviders resolves when exports fail (the reader reports, never rejects)', async () => {
+    const failing = await startOtlpReceiver();
+    failing.setFault('status:400'); // not retryable: the export fails at once
+    try {
+      const lease = acquireMeterInstruments(
+        resolveMetricSettings(configOf(failing.metricsUrl, { timeout_ms: 600 }), {}),
+      );
+      recordMetricPoints(pointsOf(CALLS.slice(0, 1)), lease.instruments);
+      await forceFlushMeterProviders();
+      assert.ok(failing.attempts.length >= 1, 'the export was attempted');
+      await lease.release();
+      await shutdownMeterProviders(1000);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('shutdownMeterProviders resolves by its deadline when the collector hangs', async () => {
     const hanging = await startOtlpReceiver();
     hanging.setFault('hang'); // accepts, never answers
