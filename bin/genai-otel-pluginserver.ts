@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     methods,
     logger,
     maxMessageBytes: positiveIntEnv(MAX_MESSAGE_ENV, DEFAULT_MAX_MESSAGE_BYTES),
+    serverPid: process.pid,
   });
   if (process.env[DEBUG_RPC_ENV] === '1') {
     methods.set('DebugStats', () => Promise.resolve({ ...server.stats(), ...listener.stats() }));

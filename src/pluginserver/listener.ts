@@ -15,6 +15,12 @@ export interface ListenerOptions {
   logger: ServerLogger;
   /** A connection whose pending message exceeds this is closed. Default 64 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Sent as the notification `[2, "serverPid", pid]` just before the first reply on every
+   * connection. Kong reads notifications while waiting for a reply; a pid different from the one
+   * it saw before drops the instance ids it cached from an earlier process.
+   */
+  serverPid?: number;
 }
 
 export interface ListenerStats {
@@ -64,6 +70,8 @@ export class RpcListener {
   private readonly encoder = new msgpack.Encoder();
   private readonly decoder = new msgpack.Decoder();
   private readonly framers = new Set<MessageFramer>();
+  /** Connections that got the serverPid notification already. */
+  private readonly announced = new WeakSet<net.Socket>();
   private server: net.Server | undefined;
   private readonly counters = { connections: 0, reads: 0, messages: 0, rejectedConnections: 0 };
 
@@ -201,6 +209,12 @@ export class RpcListener {
       const text = `cannot encode the reply: ${errorText(encodeError)}`;
       this.logger.error(`rpc: #${String(msgid)} ${text}`);
       bytes = this.encoder.encode([1, msgid, text, undefined]);
+    }
+    const pid = this.options.serverPid;
+    if (pid !== undefined && !this.announced.has(socket)) {
+      this.announced.add(socket);
+      // One write: Kong finds the notification before the reply in the same read.
+      bytes = Buffer.concat([this.encoder.encode([2, 'serverPid', pid]), bytes]);
     }
     socket.write(bytes);
   }
