@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { cli, msgpack } from '../src/pluginserver/kong-pdk';
 import { LeanServer } from '../src/pluginserver/lean-server';
-import { RpcListener } from '../src/pluginserver/listener';
+import { DEFAULT_MAX_CONNECTIONS, RpcListener } from '../src/pluginserver/listener';
 import { createStderrLogger } from '../src/pluginserver/logger';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/pluginserver/message-framer';
 
@@ -16,6 +16,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/pluginserver/message-framer';
 const MAX_MESSAGE_ENV = 'KONG_GENAI_OTEL_PLUGINSERVER_MAX_MESSAGE_BYTES';
 /** Idle time (ms) after which an unfinished event counts as abandoned by Kong. Default 10 min. */
 const ABANDONED_EVENT_ENV = 'KONG_GENAI_OTEL_PLUGINSERVER_ABANDONED_EVENT_MS';
+/** Open connections at most (Kong opens one per in-flight call); more are closed at once. */
+const MAX_CONNECTIONS_ENV = 'KONG_GENAI_OTEL_PLUGINSERVER_MAX_CONNECTIONS';
 /** `1` adds the `plugin.DebugStats` RPC (events, instances, reads) used by the tests. */
 const DEBUG_RPC_ENV = 'KONG_GENAI_OTEL_PLUGINSERVER_DEBUG_RPC';
 
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     logger,
     maxMessageBytes: positiveIntEnv(MAX_MESSAGE_ENV, DEFAULT_MAX_MESSAGE_BYTES),
     serverPid: process.pid,
+    maxConnections: positiveIntEnv(MAX_CONNECTIONS_ENV, DEFAULT_MAX_CONNECTIONS),
   });
   if (process.env[DEBUG_RPC_ENV] === '1') {
     methods.set('DebugStats', () => Promise.resolve({ ...server.stats(), ...listener.stats() }));

@@ -12,8 +12,17 @@ export interface ServerLogger extends PdkLogger {
 const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 type Level = keyof typeof LEVELS;
 
-const text = (args: unknown[]): string =>
-  args.map(a => (typeof a === 'string' ? a : inspect(a, { breakLength: Infinity }))).join(' ');
+/** Longest log line (chars): a line may quote peer input, which must not flood Kong's error log. */
+export const MAX_LINE_CHARS = 4096;
+
+const text = (args: unknown[]): string => {
+  const line = args
+    .map(a => (typeof a === 'string' ? a : inspect(a, { breakLength: Infinity })))
+    .join(' ');
+  return line.length <= MAX_LINE_CHARS
+    ? line
+    : `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)`;
+};
 
 /** `minLevel` is cli.js's `logLevel`: `info` by default, `debug` with -v. */
 export function createStderrLogger(
