@@ -3,6 +3,7 @@
 // one PDK call per request and never throws into the plugin server.
 import { Pipeline } from '../pipeline/pipeline';
 import { loadConfig } from '../pipeline/load-config';
+import { noteRecorded } from '../pipeline/shutdown';
 import { warnLine } from '../telemetry/diag-logger';
 import { selfStats } from '../telemetry/self-stats';
 import type { LogPhasePdk } from './pdk';
@@ -42,6 +43,7 @@ export class GenAiOtelPlugin {
     }
     try {
       this.pipeline.processLogText(serialized);
+      noteRecorded();
     } catch (error) {
       selfStats.skip('handler_error');
       warnLine(

@@ -69,6 +69,13 @@ export function acquireTracer(settings: TraceSettings): TracerLease {
 export const liveTracerProviders = (): number => entries.size;
 activeExporters.traces = liveTracerProviders;
 
+/** Exports what every provider holds now (an operator-triggered flush). Never rejects. */
+export async function forceFlushTracerProviders(): Promise<number> {
+  const all = [...entries.values()];
+  await Promise.all(all.map(e => e.provider.forceFlush().catch(() => undefined)));
+  return all.length;
+}
+
 /** Flushes and shuts down every provider; resolves when done or when the deadline passes. */
 export async function shutdownAllTracerProviders(deadlineMs: number): Promise<void> {
   const all = [...entries.values()];
