@@ -9,8 +9,8 @@
 // nginx_main_env), so the socket follows Kong's prefix (e.g. the Helm chart's /kong_prefix/).
 //
 // `genai-otel-pluginserver --flush-and-wait [--kong-prefix P] [--sock-name S]` is the stop helper:
-// it asks the running server to export everything now (and promptly from then on) and exits once
-// that is done (0) or failed (1). Run it before Kong stops (Kubernetes preStop, before docker stop).
+// it asks the running server to export everything now (and promptly from then on), prints the
+// server's pid on stdout and exits once that is done (0) or failed (1). Run it before Kong stops (Kubernetes preStop, before docker stop).
 import path from 'node:path';
 import { flushHook } from '../src/pipeline/flush-hook';
 import { requestFlush } from '../src/pluginserver/flush-client';
@@ -56,7 +56,7 @@ async function flushMethod(params: unknown): Promise<unknown> {
   const deadlineMs =
     Number.isFinite(deadline) && deadline > 0 ? Math.min(deadline, 60_000) : 10_000;
   const result = await hook({ deadlineMs, stopping: request.Stopping === true });
-  return { Flushed: result.flushed, Providers: result.providers };
+  return { Flushed: result.flushed, Providers: result.providers, Pid: process.pid };
 }
 
 /** The stop helper: one flush request to the running server; the exit code says how it went. */
@@ -68,6 +68,8 @@ async function flushAndWait(argv: string[]): Promise<void> {
     `genai-otel-pluginserver: ${reply.Flushed ? 'flushed' : 'flush did not finish in time for'} ` +
       `${reply.Providers} provider(s) via ${socketPath}\n`,
   );
+  // stdout: the server's pid, for a stop wrapper that waits for the server to exit.
+  process.stdout.write(`${reply.Pid}\n`);
   process.exitCode = reply.Flushed ? 0 : 1;
 }
 

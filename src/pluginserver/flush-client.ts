@@ -10,6 +10,8 @@ export interface FlushReply {
   Flushed: boolean;
   /** Providers flushed (trace and metric). */
   Providers: number;
+  /** The server's process id. */
+  Pid: number;
 }
 
 /** Asks the server at `socketPath` to export everything now; rejects on any failure. */
