@@ -8,6 +8,7 @@ import {
   resourceFromAttributes,
   type Resource,
 } from '@opentelemetry/resources';
+import { processIdentity } from '../export/process-identity';
 
 export type Signal = 'traces' | 'metrics';
 
@@ -29,12 +30,13 @@ export function otlpUrl(
   return `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
-/** SDK defaults, then OTEL_RESOURCE_ATTRIBUTES, then the config (which wins). */
+/** SDK defaults, this process's identity, then OTEL_RESOURCE_ATTRIBUTES, then the config (which wins). */
 export function telemetryResource(
   serviceName: string,
   attributes: Readonly<Record<string, string>>,
 ): Resource {
   return defaultResource()
+    .merge(resourceFromAttributes(processIdentity()))
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ ...attributes, 'service.name': serviceName }));
 }
