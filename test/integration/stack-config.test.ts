@@ -455,6 +455,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  expose?: string[];
   volumes?: string[];
   healthcheck?: { test?: string[]; start_interval?: string };
   depends_on?: string[] | Record<string, { condition?: string; required?: boolean }>;
@@ -536,7 +537,7 @@ describe('docker-compose.yml', () => {
     assert.ok(kongSvc.healthcheck, 'kong healthcheck timing (its test: the image HEALTHCHECK)');
     assert.ok(service('jaeger').ports?.includes('16686:16686'));
     assert.ok(service('prometheus').ports?.includes('9090:9090'));
-    assert.match(service('jaeger').image ?? '', /^jaegertracing\/all-in-one:/);
+    assert.match(service('jaeger').image ?? '', /^jaegertracing\/jaeger:2\./, 'Jaeger v2');
     assert.match(service('otel-collector').image ?? '', /^otel\/opentelemetry-collector-contrib:/);
 
     const deps = kongSvc.depends_on;
@@ -587,7 +588,8 @@ describe('docker-compose.yml', () => {
     const jaegerExporter = traceExporters.find(id => id.startsWith('otlp'));
     assert.ok(jaegerExporter, 'traces go out over OTLP');
     assert.deepEqual(hostPort(collector.exporters[jaegerExporter]?.endpoint), ['jaeger', 4317]);
-    assert.equal(envOf(service('jaeger')).COLLECTOR_OTLP_ENABLED, 'true');
+    // Jaeger v2 takes OTLP by default (v1's COLLECTOR_OTLP_ENABLED is gone) and must expose it.
+    assert.ok(service('jaeger').expose?.includes('4317'), 'Jaeger exposes OTLP/gRPC');
     assert.ok(collector.service.pipelines.metrics?.exporters?.includes('prometheus'));
     const [, promPort] = hostPort(collector.exporters.prometheus?.endpoint);
 
