@@ -3,7 +3,7 @@
 // can be cut short: nginx's master is PID 1 and, once it exits, the container's other processes
 // are killed. So a stop helper (`genai-otel-pluginserver --flush-and-wait`, run as the Kubernetes
 // preStop hook or before `docker stop`) asks the running server, while Kong still runs, to export
-// everything now and to export promptly from then on, and waits for it. See docs/design.md.
+// everything now and to export promptly from then on, and waits for it.
 import {
   forceFlushMeterProviders,
   liveMeterProviders,
