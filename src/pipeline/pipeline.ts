@@ -5,6 +5,7 @@ import type { Config } from '../../schemas/config';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
+import { addContentWithinLimit } from '../instrumentation/attribute-budget';
 import { contentAttributes } from '../telemetry/content-attributes';
 import { acquireMeterInstruments, resolveMetricSettings } from '../telemetry/meter-registry';
 import type { MetricInstruments } from '../telemetry/metric-instruments';
@@ -15,7 +16,7 @@ import { warnLine } from '../telemetry/diag-logger';
 import { selfStats } from '../telemetry/self-stats';
 import { spanAttributes, spanName } from '../telemetry/span-attributes';
 import { resolveTraceSettings } from '../telemetry/trace-settings';
-import { acquireTracer } from '../telemetry/tracer-registry';
+import { acquireTracer, SPAN_LIMITS } from '../telemetry/tracer-registry';
 import { resolveSemconvMode, type SemconvMode } from '../telemetry/vocabulary';
 
 /** Where a pipeline records: a tracer and the metric instrument sets (OTLP, Prometheus...). */
@@ -106,8 +107,10 @@ export class Pipeline {
   private record(call: LlmCall): void {
     const cost = callCost(call, this.prices);
     const attributes = spanAttributes(call, this.mode, cost);
-    if (this.sanitizer !== undefined)
-      contentAttributes(call, this.mode, this.sanitizer, attributes);
+    if (this.sanitizer !== undefined) {
+      const content = contentAttributes(call, this.mode, this.sanitizer);
+      addContentWithinLimit(attributes, content, SPAN_LIMITS.attributeCountLimit);
+    }
     recordSpan(this.sinks.tracer, { call, name: spanName(call, this.mode), attributes });
     // Metrics count every call, sampled or not.
     const points = metricPointsFor(call, {
