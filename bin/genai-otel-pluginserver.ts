@@ -3,14 +3,15 @@
 // same wire replies) that runs kong-pdk's own server and PDK over a robust, lean transport.
 // Kong's pluginserver settings only change the command name, e.g. (the `_query_cmd` likewise):
 //   pluginserver_genai_otel_start_cmd = /usr/local/bin/node <app>/dist/bin/genai-otel-pluginserver.js
-//     --plugins-directory <app>/dist/plugins --kong-prefix /usr/local/kong --sock-name genai_otel.sock
+//     --plugins-directory <app>/dist/plugins --sock-name genai_otel.socket
 // Logs go to stderr, never stdout (Kong reads both; the query command's stdout must stay JSON).
 // Without --kong-prefix the prefix is KONG_PREFIX when set (Kong's own prefix, passed through
 // nginx_main_env), so the socket follows Kong's prefix (e.g. the Helm chart's /kong_prefix/).
 //
 // `genai-otel-pluginserver --flush-and-wait [--kong-prefix P] [--sock-name S]` is the stop helper:
 // it asks the running server to export everything now (and promptly from then on), prints the
-// server's pid on stdout and exits once that is done (0) or failed (1). Run it before Kong stops (Kubernetes preStop, before docker stop).
+// server's pid on stdout and exits once that is done (0) or failed (1). Run it before Kong stops
+// (the image's entrypoint does, on the stop signal).
 import path from 'node:path';
 import { flushHook } from '../src/pipeline/flush-hook';
 import { requestFlush } from '../src/pluginserver/flush-client';

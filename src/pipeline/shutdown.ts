@@ -1,9 +1,9 @@
 // Stopping without losing what was recorded. SIGTERM (Kong's worker 0 stopping its plugin
 // servers): flush what is queued within a deadline, then exit. In Kong's container that deadline
 // can be cut short: nginx's master is PID 1 and, once it exits, the container's other processes
-// are killed. So a stop helper (`genai-otel-pluginserver --flush-and-wait`, run by the image's entrypoint on the stop
-// signal, or by hand before stopping Kong) asks the running server, while Kong still runs, to export
-// everything now and to export promptly from then on, and waits for it.
+// are killed. So a stop helper (`genai-otel-pluginserver --flush-and-wait`, run by the image's
+// entrypoint on the stop signal, or by hand before stopping Kong) asks the running server, while
+// Kong still runs, to export everything now and promptly from then on, and waits for it.
 import {
   forceFlushMeterProviders,
   liveMeterProviders,
