@@ -49,20 +49,24 @@ ARG PLUGINSERVER_ENTRY=/usr/local/kong/genai-otel/dist/bin/genai-otel-pluginserv
 ENV KONG_PLUGINS=bundled,genai-otel
 # One plugin server for this plugin alone: Kong 3.9+ uses only the first plugin a server reports (1).
 ENV KONG_PLUGINSERVER_NAMES=genai_otel
-# Socket set on both sides: Kong's default <prefix>/genai_otel.socket != the JS default (2).
-ENV KONG_PLUGINSERVER_GENAI_OTEL_SOCKET=/usr/local/kong/genai_otel.sock
+# Socket: no setting of its own. Kong 3.9 uses <prefix>/genai_otel.socket, and the server listens
+# on <KONG_PREFIX>/<--sock-name> when no --kong-prefix is given (KONG_PREFIX reaches it through
+# KONG_NGINX_MAIN_ENV below). Both follow the prefix: /usr/local/kong here, /kong_prefix/ under the
+# Helm chart's read-only root filesystem (2). Never pass --kong-prefix here: it would pin the path.
 # Absolute node path: Kong spawns the commands with a minimal PATH (6).
-ENV KONG_PLUGINSERVER_GENAI_OTEL_START_CMD="/usr/local/bin/node ${PLUGINSERVER_ENTRY} --plugins-directory /usr/local/kong/genai-otel/dist/plugins --kong-prefix /usr/local/kong --sock-name genai_otel.sock"
-# Explicit query command (3.9's default `<name> -dump` breaks the JS CLI (3)); never -v: Kong
-# parses this stdout as JSON (4).
+ENV KONG_PLUGINSERVER_GENAI_OTEL_START_CMD="/usr/local/bin/node ${PLUGINSERVER_ENTRY} --plugins-directory /usr/local/kong/genai-otel/dist/plugins --sock-name genai_otel.socket"
+# Explicit query command: 3.9 defaults it to `/usr/local/bin/genai_otel -dump` only when that file
+# exists (it does not here, and `-dump` breaks the JS CLI anyway (3)); without one Kong refuses to
+# start ("query_command undefined"). Never -v: Kong parses this stdout as JSON (4).
 ENV KONG_PLUGINSERVER_GENAI_OTEL_QUERY_CMD="/usr/local/bin/node ${PLUGINSERVER_ENTRY} --plugins-directory /usr/local/kong/genai-otel/dist/plugins --dump-all-plugins"
 # nginx workers drop the environment, and the plugin server inherits the worker's (6). Chosen over
 # `/usr/bin/env VAR=value node …` inline in the start command: values then come from
 # `docker run -e` / compose `environment:` as usual, and the start command stays one switchable
 # line. Each name becomes an nginx `env` directive ("A; env B" is the way to list several).
 # Add your own names the same way.
-ENV KONG_NGINX_MAIN_ENV="OTEL_EXPORTER_OTLP_ENDPOINT; env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; env OTEL_EXPORTER_OTLP_METRICS_ENDPOINT; env OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE; env OTEL_RESOURCE_ATTRIBUTES; env OTEL_SEMCONV_STABILITY_OPT_IN; env OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT; env KONG_GENAI_OTEL_PROMETHEUS_PORT; env KONG_GENAI_OTEL_PROMETHEUS_HOST; env KONG_GENAI_OTEL_SHUTDOWN_DEADLINE_MS"
-# Status API for the health check below (Kong's image leaves it off).
+ENV KONG_NGINX_MAIN_ENV="KONG_PREFIX; env OTEL_EXPORTER_OTLP_ENDPOINT; env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; env OTEL_EXPORTER_OTLP_METRICS_ENDPOINT; env OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE; env OTEL_RESOURCE_ATTRIBUTES; env OTEL_SEMCONV_STABILITY_OPT_IN; env OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT; env KONG_GENAI_OTEL_PROMETHEUS_PORT; env KONG_GENAI_OTEL_PROMETHEUS_HOST; env KONG_GENAI_OTEL_SHUTDOWN_DEADLINE_MS"
+# Status API: Kong 3.9 listens on 127.0.0.1:8007 by default; 8100 on all interfaces (the Helm
+# chart's port) so the health check below and an orchestrator's probe can reach it.
 ENV KONG_STATUS_LISTEN=0.0.0.0:8100
 
 # Fail the build rather than Kong's start: the entry exists, the plugins directory holds the entry
@@ -77,8 +81,25 @@ RUN set -eu; \
 # 8100: status API. 9464: the plugin's optional Prometheus endpoint (KONG_GENAI_OTEL_PROMETHEUS_PORT).
 EXPOSE 8100 9464
 
-# Healthy = Kong is ready (status API) AND the plugin server accepts connections on its socket:
-# Kong does not wait for the plugin server, and a request that needs a new plugin instance before
-# it listens gets a 500 (trap 10).
+# Healthy = Kong is ready (status API) AND the plugin server accepts connections on its socket.
+# Kong's /status/ready knows nothing of plugin servers, and Kong does not wait for one to listen
+# (it respawns a failing one every second). genai-otel runs only in the log phase, in a timer after
+# the response: while the server is down, requests still succeed, their telemetry is lost and Kong
+# logs an error per request, never a 500. The socket check makes that state visible.
+# deploy/helm/values.yaml uses the same command as the Kubernetes readiness probe.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=12 \
-  CMD ["/usr/local/bin/node", "-e", "fetch('http://127.0.0.1:8100/status/ready').then(r => { if (!r.ok) process.exit(1); require('net').connect(process.env.KONG_PLUGINSERVER_GENAI_OTEL_SOCKET).on('connect', function () { this.end(); process.exit(0); }).on('error', () => process.exit(1)); }, () => process.exit(1))"]
+  CMD ["/usr/local/bin/node", "-e", "fetch('http://127.0.0.1:8100/status/ready').then(r => { if (!r.ok) process.exit(1); require('net').connect(require('path').join(process.env.KONG_PREFIX || '/usr/local/kong', 'genai_otel.socket')).on('connect', function () { this.end(); process.exit(0); }).on('error', () => process.exit(1)); }, () => process.exit(1))"]
+
+# Stopping: Kong's image stops with SIGQUIT to nginx (PID 1); worker 0 then sends SIGTERM to the
+# plugin server without waiting, and the server is killed when nginx exits. Run the stop helper
+# first so nothing recorded is lost (deploy/helm/values.yaml's preStop does; for Docker, see the
+# README's shutdown section). It exports everything now and then promptly until the server exits:
+#   /usr/local/bin/node /usr/local/kong/genai-otel/dist/bin/genai-otel-pluginserver.js --flush-and-wait
+# (always our entry, whatever PLUGINSERVER_ENTRY; it finds the socket from KONG_PREFIX).
+# deploy/docker/kong-entrypoint.sh does exactly that on the stop signal (helper, SIGQUIT to Kong,
+# then waits for the plugin server's last export), as PID 1 in front of Kong's own entrypoint.
+# Setting ENTRYPOINT resets the base image's CMD, so it is repeated.
+COPY deploy/docker/kong-entrypoint.sh /usr/local/kong/genai-otel/kong-entrypoint.sh
+ENTRYPOINT ["/usr/local/kong/genai-otel/kong-entrypoint.sh"]
+CMD ["kong", "docker-start"]
+STOPSIGNAL SIGQUIT

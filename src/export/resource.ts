@@ -6,13 +6,18 @@ import {
   resourceFromAttributes,
   type Resource,
 } from '@opentelemetry/resources';
+import { processIdentity } from './process-identity';
 
-/** SDK defaults, then OTEL_RESOURCE_ATTRIBUTES, then the config (which wins). */
+/**
+ * SDK defaults, this process's identity, then OTEL_RESOURCE_ATTRIBUTES, then the config (which
+ * wins).
+ */
 export function telemetryResource(
   serviceName: string,
   attributes: Readonly<Record<string, string>>,
 ): Resource {
   return defaultResource()
+    .merge(resourceFromAttributes(processIdentity()))
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ ...attributes, 'service.name': serviceName }));
 }

@@ -74,6 +74,13 @@ export function acquireTracer(settings: TraceSettings): TracerLease {
 /** Number of live providers (self-observability, tests and leak checks). */
 export const liveTracerProviders = (): number => tracers.size;
 
+/** Exports what every provider holds now (an operator-triggered flush). Never rejects. */
+export async function forceFlushTracerProviders(): Promise<number> {
+  const all = tracers.values();
+  await Promise.all(all.map(e => e.provider.forceFlush().catch(() => undefined)));
+  return all.length;
+}
+
 /** Flushes and shuts down every provider; resolves when done or when the deadline passes. */
 export const shutdownTracerProviders = (deadlineMs: number): Promise<void> =>
   tracers.closeAll(deadlineMs);

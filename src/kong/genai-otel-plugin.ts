@@ -3,6 +3,7 @@
 // one PDK call per request and never throws into the plugin server.
 import { Pipeline } from '../pipeline/pipeline';
 import { loadConfig } from '../pipeline/load-config';
+import { noteRecorded } from '../pipeline/shutdown';
 import { logger } from '../selfobs/logger';
 import { selfObs } from '../selfobs/recorder';
 import type { LogPhasePdk } from './log-phase-pdk';
@@ -40,6 +41,7 @@ export class GenAiOtelPlugin {
     }
     try {
       this.pipeline.processLogText(serialized);
+      noteRecorded();
     } catch (error) {
       selfObs.skipped('handler_error', error instanceof Error ? error.message : String(error));
     }

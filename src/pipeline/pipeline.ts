@@ -4,10 +4,11 @@ import type { Tracer } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import type { Config } from '../../schemas/config';
 import { acquireMeterInstruments } from '../export/meter-provider';
-import { acquireTracer } from '../export/tracer-provider';
+import { acquireTracer, SPAN_LIMITS } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
 import type { LlmCall } from '../genai/types';
+import { addContentWithinLimit } from '../instrumentation/attribute-budget';
 import { contentAttributes } from '../instrumentation/content-attributes';
 import type { MetricInstruments } from '../instrumentation/metric-instruments';
 import {
@@ -109,8 +110,10 @@ export class Pipeline {
   private record(call: LlmCall): void {
     const cost = callCost(call, this.prices);
     const attributes = spanAttributes(call, this.mode, cost);
-    if (this.sanitizer !== undefined)
-      contentAttributes(call, this.mode, this.sanitizer, attributes);
+    if (this.sanitizer !== undefined) {
+      const content = contentAttributes(call, this.mode, this.sanitizer);
+      addContentWithinLimit(attributes, content, SPAN_LIMITS.attributeCountLimit);
+    }
     recordSpan(this.sinks.tracer, {
       call,
       name: spanName(call, this.mode),

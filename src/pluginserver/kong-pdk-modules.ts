@@ -29,6 +29,8 @@ export interface KongPdkServer {
   readonly instances: Map<number, PdkInstance>;
   /** Event id -> the in-process pipe of a running handler. */
   readonly events: Map<number, unknown>;
+  /** The id the next StartInstance hands out (server.js counts up from 0). */
+  instanceID: number;
   close(): void;
   getPlugins(): Map<string, unknown>;
   GetPluginInfo(name: string): Promise<unknown>;

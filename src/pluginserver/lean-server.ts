@@ -1,6 +1,7 @@
 // kong-pdk's own plugin server (plugin loading, RPC methods, PDK bridge), with its event
 // bookkeeping fixed and plugin objects told when Kong closes their instance. Subclassed, not
 // forked.
+import { firstInstanceId } from './instance-ids';
 import { Server, type PdkInstance, type PdkLogger, type StepReply } from './kong-pdk-modules';
 
 /** Methods Kong may call, plus the ones kong-js-pluginserver also answers. */
@@ -34,6 +35,8 @@ export interface LeanServerOptions {
    * bridge loop, or Kong's 60 s read timeout): its handler can never resume, so it is dropped.
    */
   abandonedEventMs?: number;
+  /** Start time (epoch ms) the instance ids derive from; default now. */
+  startedAtMs?: number;
 }
 
 export interface LeanServerStats {
@@ -63,6 +66,8 @@ export class LeanServer extends Server {
     // kong-js-pluginserver's bin clears the instance-expiry timer right after starting, so
     // instances never expire and the ids Kong caches stay valid. Keep exactly that behaviour.
     this.close();
+    // Unique across processes: a stale id from a previous process is unknown here, never reused.
+    this.instanceID = firstInstanceId(options.startedAtMs ?? Date.now());
   }
 
   /**

@@ -15,6 +15,27 @@ export interface ListenerOptions {
   logger: Logger;
   /** A connection whose pending message exceeds this is closed. Default 64 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Sent as the notification `[2, "serverPid", pid]` just before the first reply on every
+   * connection. Kong reads notifications while waiting for a reply; a pid different from the one
+   * it saw before drops the instance ids it cached from an earlier process.
+   */
+  serverPid?: number;
+  /**
+   * Open connections at most; more are closed at once. Kong opens one per in-flight call and
+   * keeps up to 30 idle per worker (`lua_socket_pool_size`), so a few hundred is a busy node.
+   */
+  maxConnections?: number;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+/** Longest error text that may carry peer input (a method name, an id, a parse error). */
+export const MAX_ERROR_CHARS = 512;
+
+/** Peer-controlled text cut to `max` chars, so one message cannot make a huge log line or reply. */
+export function clip(text: string, max = MAX_ERROR_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
 
 export interface ListenerStats {
@@ -22,6 +43,8 @@ export interface ListenerStats {
   reads: number;
   messages: number;
   rejectedConnections: number;
+  /** Connections closed on arrival because `maxConnections` were open. */
+  droppedConnections: number;
   pendingBytes: number;
 }
 
@@ -64,8 +87,17 @@ export class RpcListener {
   private readonly encoder = new msgpack.Encoder();
   private readonly decoder = new msgpack.Decoder();
   private readonly framers = new Set<MessageFramer>();
+  /** Connections that got the serverPid notification already. */
+  private readonly announced = new WeakSet<net.Socket>();
   private server: net.Server | undefined;
-  private readonly counters = { connections: 0, reads: 0, messages: 0, rejectedConnections: 0 };
+  private readonly counters = {
+    connections: 0,
+    reads: 0,
+    messages: 0,
+    rejectedConnections: 0,
+    droppedConnections: 0,
+  };
+  private lastDropLogAt = -Infinity;
 
   constructor(private readonly options: ListenerOptions) {
     this.methods = options.methods;
@@ -82,6 +114,8 @@ export class RpcListener {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const server = net.createServer(socket => this.onConnection(socket));
+    server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    server.on('drop', () => this.onDrop(server.maxConnections));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -107,6 +141,18 @@ export class RpcListener {
     return { ...this.counters, pendingBytes };
   }
 
+  /** Node closed a connection over the cap; one log line per 10 s at most. */
+  private onDrop(max: number): void {
+    this.counters.droppedConnections += 1;
+    const now = Date.now();
+    if (now - this.lastDropLogAt < 10_000) return;
+    this.lastDropLogAt = now;
+    this.logger.error(
+      `refused plugin server connection(s): ${max} already open ` +
+        `(${this.counters.droppedConnections} refused so far)`,
+    );
+  }
+
   private onConnection(socket: net.Socket): void {
     this.counters.connections += 1;
     const framer = new MessageFramer(this.maxMessageBytes);
@@ -121,8 +167,9 @@ export class RpcListener {
       } catch (error) {
         // Invalid bytes or an oversized message: this stream cannot be resynchronised.
         this.counters.rejectedConnections += 1;
-        const what =
-          error instanceof FrameError ? error.message : `bad message: ${errorText(error)}`;
+        const what = clip(
+          error instanceof FrameError ? error.message : `bad message: ${errorText(error)}`,
+        );
         this.logger.error(`closing plugin server connection: ${what}`);
         socket.destroy();
       }
@@ -146,21 +193,21 @@ export class RpcListener {
     }
     const [ns, cmd = ''] = method.split('.');
     if (ns !== 'plugin') {
-      this.reply(socket, msgid, `RPC for ${ns} is not supported`, undefined);
+      this.reply(socket, msgid, clip(`RPC for ${ns} is not supported`), undefined);
       return;
     }
     if (this.logger.debugEnabled) {
-      this.logger.debug(`rpc: #${String(msgid)} method: ${method} args: ${preview(params)}`);
+      this.logger.debug(`rpc: #${String(msgid)} method: ${clip(method)} args: ${preview(params)}`);
     }
     const fn = this.methods.get(cmd);
     if (fn === undefined) {
-      const err = `method ${cmd} not implemented`;
-      this.logger.error(`rpc: #${String(msgid)} ${err}`);
+      const err = clip(`method ${cmd} not implemented`);
+      this.logger.error(`rpc: #${clip(String(msgid), 32)} ${err}`);
       this.reply(socket, msgid, err, undefined);
       return;
     }
     if (!Array.isArray(params)) {
-      this.reply(socket, msgid, `params of ${method} must be an array`, undefined);
+      this.reply(socket, msgid, clip(`params of ${method} must be an array`), undefined);
       return;
     }
     let result: unknown;
@@ -181,8 +228,8 @@ export class RpcListener {
   }
 
   private fail(socket: net.Socket, msgid: unknown, error: unknown): void {
-    const text = errorText(error);
-    this.logger.error(`rpc: #${String(msgid)} ${text}`);
+    const text = clip(errorText(error));
+    this.logger.error(`rpc: #${clip(String(msgid), 32)} ${text}`);
     this.reply(socket, msgid, text, undefined);
   }
 
@@ -198,9 +245,15 @@ export class RpcListener {
     try {
       bytes = this.encoder.encode([1, msgid, error, result]);
     } catch (encodeError) {
-      const text = `cannot encode the reply: ${errorText(encodeError)}`;
-      this.logger.error(`rpc: #${String(msgid)} ${text}`);
+      const text = clip(`cannot encode the reply: ${errorText(encodeError)}`);
+      this.logger.error(`rpc: #${clip(String(msgid), 32)} ${text}`);
       bytes = this.encoder.encode([1, msgid, text, undefined]);
+    }
+    const pid = this.options.serverPid;
+    if (pid !== undefined && !this.announced.has(socket)) {
+      this.announced.add(socket);
+      // One write: Kong finds the notification before the reply in the same read.
+      bytes = Buffer.concat([this.encoder.encode([2, 'serverPid', pid]), bytes]);
     }
     socket.write(bytes);
   }

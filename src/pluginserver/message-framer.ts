@@ -1,12 +1,12 @@
 // Cuts a socket's byte stream into whole MessagePack messages: any number of messages per read,
 // any split between reads, bounded pending bytes. Complete messages inside one read are handed
 // out as views of that read (no copy); only an unfinished message is copied and accumulated.
-import { MessageScanner } from './msgpack-scanner';
+import { DEFAULT_MESSAGE_LIMITS, MessageScanner, type MessageLimits } from './msgpack-scanner';
 
-export { FrameError } from './msgpack-scanner';
+export { DEFAULT_MESSAGE_LIMITS, FrameError, type MessageLimits } from './msgpack-scanner';
 
 /** Default bound of one message: far above Kong's largest realistic answer (a logged body). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = DEFAULT_MESSAGE_LIMITS.maxBytes;
 
 const MIN_PENDING_CAPACITY = 16 * 1024;
 
@@ -19,9 +19,12 @@ export class MessageFramer {
   private pending: Buffer | undefined;
   private pendingLength = 0;
 
-  constructor(private readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
+  constructor(
+    private readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    limits: Partial<Omit<MessageLimits, 'maxBytes'>> = {},
+  ) {
     if (!(maxMessageBytes > 0)) throw new RangeError(`maxMessageBytes must be > 0`);
-    this.scanner = new MessageScanner(maxMessageBytes);
+    this.scanner = new MessageScanner({ ...limits, maxBytes: maxMessageBytes });
   }
 
   /** Bytes held for an unfinished message. */

@@ -9,6 +9,36 @@ export class FrameError extends Error {
 
 const INCOMPLETE = -1;
 
+/**
+ * Shape bounds of one message, checked from the headers before its bytes are decoded. What Kong
+ * sends: 4-item requests whose params hold a few small maps and, in a PDK answer, one string
+ * (the serialized log, megabytes at most), a raw body (bin), or a table: a header or query
+ * multimap (nginx caps these at 100 entries by default, 1000 when raised) or a decoded body.
+ */
+export interface MessageLimits {
+  /** Bytes of one message (declared str/bin lengths count at once). */
+  maxBytes: number;
+  /** Bytes of one str (the serialized log is the largest Kong sends). */
+  maxStringBytes: number;
+  /** Bytes of one bin (raw bodies). */
+  maxBinBytes: number;
+  /** Items of one array, or key/value pairs of one map. */
+  maxContainerLength: number;
+  /** Values in one message, containers and their contents alike. */
+  maxValues: number;
+  /** Nesting of arrays and maps. */
+  maxDepth: number;
+}
+
+export const DEFAULT_MESSAGE_LIMITS: Readonly<MessageLimits> = {
+  maxBytes: 64 * 1024 * 1024,
+  maxStringBytes: 64 * 1024 * 1024,
+  maxBinBytes: 64 * 1024 * 1024,
+  maxContainerLength: 10_000,
+  maxValues: 100_000,
+  maxDepth: 64,
+};
+
 /** Big-endian unsigned integer of `width` bytes (1, 2 or 4) at `at`. */
 function readLength(bytes: Uint8Array, at: number, width: number): number {
   if (width === 1) return bytes[at]!;
@@ -23,18 +53,22 @@ export class MessageScanner {
   private skipTo = 0;
   /** Items still expected in each open array/map (a map counts keys and values). */
   private readonly open: number[] = [];
+  /** Values declared so far in this message (each header, plus the items containers promise). */
+  private values = 0;
+  private readonly limits: MessageLimits;
+  private readonly maxBytes: number;
 
-  constructor(
-    private readonly maxBytes: number,
-    /** Kong's own cjson refuses nesting past 1000; a deeper message is an attack or a bug. */
-    private readonly maxDepth = 1000,
-  ) {}
+  constructor(limits: Partial<MessageLimits> = {}) {
+    this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...limits };
+    this.maxBytes = this.limits.maxBytes;
+  }
 
   /** Forgets the message: the next scan starts a new one. */
   reset(): void {
     this.offset = 0;
     this.skipTo = 0;
     this.open.length = 0;
+    this.values = 0;
   }
 
   /**
@@ -148,16 +182,30 @@ export class MessageScanner {
         if (this.offset + size > available) return this.incomplete(available);
         const length = readLength(bytes, at + 1, lengthWidth);
         if (isContainer) items = length;
-        else payload = length;
+        else {
+          payload = length;
+          this.checkPayload(head, length);
+        }
       } else if (this.offset + size > available) {
         return this.incomplete(available);
       }
       this.offset += size;
+      if (this.open.length === 0 && this.values === 0) this.values = 1; // the top-level value
       if (isContainer) {
         const count = isMap ? items * 2 : items;
+        if (items > this.limits.maxContainerLength) {
+          throw new FrameError(
+            `${isMap ? 'map' : 'array'} of ${items} entries exceeds the ${this.limits.maxContainerLength} limit`,
+          );
+        }
+        // A container promises its items up front: refuse before reading them.
+        this.values += count;
+        if (this.values > this.limits.maxValues) {
+          throw new FrameError(`message of over ${this.limits.maxValues} values`);
+        }
         if (count > 0) {
-          if (this.open.length >= this.maxDepth) {
-            throw new FrameError(`message nests deeper than ${this.maxDepth} levels`);
+          if (this.open.length >= this.limits.maxDepth) {
+            throw new FrameError(`message nests deeper than ${this.limits.maxDepth} levels`);
           }
           this.open.push(count);
           continue;
@@ -168,6 +216,20 @@ export class MessageScanner {
         continue;
       }
       if (this.closeValue()) return this.complete();
+    }
+  }
+
+  /** str 8/16/32 and bin lengths against their own bounds (a fixstr is at most 31 bytes). */
+  private checkPayload(head: number, length: number): void {
+    const isStr = head >= 0xd9 && head <= 0xdb;
+    const isBin = head >= 0xc4 && head <= 0xc6;
+    if (isStr && length > this.limits.maxStringBytes) {
+      throw new FrameError(
+        `string of ${length} bytes exceeds the ${this.limits.maxStringBytes} limit`,
+      );
+    }
+    if (isBin && length > this.limits.maxBinBytes) {
+      throw new FrameError(`bin of ${length} bytes exceeds the ${this.limits.maxBinBytes} limit`);
     }
   }
 

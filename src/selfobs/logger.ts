@@ -10,8 +10,8 @@ const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, e
 
 /** A failure that repeats (every failed batch, every bad log) is written once per window. */
 export const REPEAT_WINDOW_MS = 60_000;
-/** Lines are capped: error messages can echo peer input or payload text. */
-export const MAX_LINE_CHARS = 1000;
+/** Longest log line (chars): a line may quote peer input, which must not flood Kong's error log. */
+export const MAX_LINE_CHARS = 4096;
 
 export interface Logger {
   /** Guard for anything costly to format (a per-RPC line): false unless the level is debug. */
@@ -38,7 +38,7 @@ const text = (args: readonly unknown[]): string =>
   args.map(a => (typeof a === 'string' ? a : inspect(a, { breakLength: Infinity }))).join(' ');
 
 const capped = (line: string): string =>
-  line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+  line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)`;
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => void process.stderr.write(line));

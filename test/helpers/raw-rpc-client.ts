@@ -9,6 +9,8 @@ export const nextTick = (): Promise<void> => new Promise(resolve => setImmediate
 
 export class RawRpcClient {
   private readonly replies: Buffer[] = [];
+  /** `[2, label, args]` notifications, kept apart from the replies (Kong dispatches them). */
+  readonly notifications: unknown[] = [];
   private waiter: (() => void) | undefined;
   private closedFlag = false;
   readonly closed: Promise<void>;
@@ -16,7 +18,11 @@ export class RawRpcClient {
   private constructor(private readonly socket: net.Socket) {
     const framer = new MessageFramer();
     socket.on('data', (chunk: Buffer) => {
-      framer.push(chunk, m => this.replies.push(Buffer.from(m)));
+      framer.push(chunk, m => {
+        // fixarray(3) whose first item is 2: a notification, not a reply.
+        if (m[0] === 0x93 && m[1] === 0x02) this.notifications.push(decode(m));
+        else this.replies.push(Buffer.from(m));
+      });
       this.wake();
     });
     socket.on('error', () => undefined);

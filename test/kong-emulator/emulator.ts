@@ -27,6 +27,12 @@ export interface EmulatorOptions {
   eventTimeoutMs?: number;
   /** Called for every RPC (worker, msgid, method, duration, error). */
   onRpc?: (entry: RpcTraceEntry) => void;
+  /**
+   * When the `plugin_server/reset_instances` worker event reaches the other workers: `auto` (next
+   * turn of the event loop) or `manual` (only on `deliverWorkerEvents()`), to hold open the window
+   * in which another worker still sends instance ids cached from a previous server process.
+   */
+  workerEvents?: 'auto' | 'manual';
 }
 
 export interface RunOptions {
@@ -84,6 +90,9 @@ export interface EmulatorStats {
   instancesStarted: number;
   instancesClosed: number;
   instanceResets: number;
+  /** `serverPid` notifications received, and how many of them dropped a worker's cache. */
+  serverPidNotifications: number;
+  serverPidResets: number;
 }
 
 /** A StartInstance/CloseInstance as it happened, in order, for lifecycle assertions. */
@@ -98,6 +107,7 @@ export interface LifecycleEntry {
 
 /** A cached instance of plugin.lua `running_instances` (an entry without `id` is a claim). */
 interface InstanceSlot {
+  /** Set once StartInstance answered (Kong's `instance_info.rpc`); a claim has none. */
   id: number | undefined;
   seq: number;
   pluginId: string;
@@ -108,6 +118,8 @@ interface Worker {
   index: number;
   rpc: RpcClient;
   instances: Map<string, InstanceSlot>;
+  /** plugin.lua `rpc.pluginserver_pid`: the last `serverPid` this worker's Rpc saw. */
+  serverPid: number | undefined;
 }
 
 /** Kong's handle_event recursion is unbounded; a test must not spin forever. */
@@ -173,6 +185,8 @@ export class KongEmulator {
     instancesStarted: 0,
     instancesClosed: 0,
     instanceResets: 0,
+    serverPidNotifications: 0,
+    serverPidResets: 0,
   };
   readonly lifecycle: LifecycleEntry[] = [];
   /** Events Kong gave up on (abandoned or timed out), kept for assertions. */
@@ -180,6 +194,8 @@ export class KongEmulator {
   private readonly workers: Worker[];
   private readonly eventTimeoutMs: number;
   private readonly phases: Set<string>;
+  /** Worker events posted but not yet delivered (manual delivery). */
+  private readonly pendingWorkerEvents: (() => void)[] = [];
 
   private constructor(private readonly options: EmulatorOptions) {
     const count = options.workers ?? 1;
@@ -187,11 +203,29 @@ export class KongEmulator {
       throw new Error(`workers must be >= 1, got ${count}`);
     this.eventTimeoutMs = options.eventTimeoutMs ?? 2000;
     this.phases = new Set(options.pluginInfo.Phases);
-    this.workers = Array.from({ length: count }, (_, index) => ({
-      index,
-      rpc: new RpcClient(options.socketPath, index, options.onRpc),
-      instances: new Map<string, InstanceSlot>(),
-    }));
+    this.workers = Array.from({ length: count }, (_, index) => {
+      const worker: Worker = {
+        index,
+        rpc: new RpcClient(options.socketPath, index, options.onRpc, (label, args) =>
+          this.onNotification(worker, label, args),
+        ),
+        instances: new Map<string, InstanceSlot>(),
+        serverPid: undefined,
+      };
+      return worker;
+    });
+  }
+
+  /** Delivers the worker events posted so far (with `workerEvents: 'manual'`); returns how many. */
+  deliverWorkerEvents(): number {
+    const due = this.pendingWorkerEvents.splice(0);
+    for (const deliver of due) deliver();
+    return due.length;
+  }
+
+  /** The last `serverPid` a worker's Rpc saw, if any. */
+  serverPidSeen(worker = 0): number | undefined {
+    return this.worker(worker).serverPid;
   }
 
   /** Creates the emulator and checks the socket accepts a connection (kept in worker 0's pool). */
@@ -351,9 +385,30 @@ export class KongEmulator {
    */
   private resetInstances(worker: Worker): void {
     worker.instances.clear();
-    setImmediate(() => {
+    const deliver = (): void => {
       for (const other of this.workers) if (other !== worker) other.instances.clear();
-    });
+    };
+    if (this.options.workerEvents === 'manual') this.pendingWorkerEvents.push(deliver);
+    else setImmediate(deliver);
+  }
+
+  /**
+   * plugin.lua `rpc_notifications:serverPid`: `tonumber(n)`; a value different from the one this
+   * worker's Rpc saw before drops every started instance of that Rpc (no CloseInstance; a claim in
+   * progress has no Rpc yet and stays). The first value seen only records it.
+   */
+  private onNotification(worker: Worker, label: unknown, args: unknown): void {
+    if (label !== 'serverPid') return;
+    this.stats.serverPidNotifications += 1;
+    const n = typeof args === 'number' ? args : typeof args === 'string' ? Number(args) : NaN;
+    const pid = Number.isNaN(n) ? undefined : n;
+    if (worker.serverPid !== undefined && pid !== worker.serverPid) {
+      for (const [key, slot] of worker.instances) {
+        if (slot.id !== undefined) worker.instances.delete(key);
+      }
+      this.stats.serverPidResets += 1;
+    }
+    worker.serverPid = pid;
   }
 
   /**

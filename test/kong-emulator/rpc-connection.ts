@@ -34,6 +34,9 @@ export interface RpcTraceEntry {
   error?: string;
 }
 
+/** Kong's `rpc_notifications[label](rpc, args)`. */
+export type NotificationHandler = (label: unknown, args: unknown) => void;
+
 interface PendingCall {
   msgid: number;
   resolve(value: unknown): void;
@@ -65,17 +68,23 @@ function connectUnix(socketPath: string): Promise<net.Socket> {
 export class RpcConnection {
   private pending: PendingCall | undefined;
   private closedReason: string | undefined;
-  /** `[2, label, args]` notifications read and discarded, as Kong does for labels it lacks. */
+  /** `[2, label, args]` notifications read while a call was in flight. */
   notifications = 0;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly onNotification?: NotificationHandler,
+  ) {
     // An 'error' without a listener would crash the test process; the read loop reports it.
     socket.on('error', () => undefined);
     void this.readLoop(); // runs for the socket's lifetime; it never rejects (errors end in fail())
   }
 
-  static async open(socketPath: string): Promise<RpcConnection> {
-    return new RpcConnection(await connectUnix(socketPath));
+  static async open(
+    socketPath: string,
+    onNotification?: NotificationHandler,
+  ): Promise<RpcConnection> {
+    return new RpcConnection(await connectUnix(socketPath), onNotification);
   }
 
   get usable(): boolean {
@@ -130,14 +139,16 @@ export class RpcConnection {
       this.fail(new RpcProtocolError(`RPC message is not an array: ${typeof message}`));
       return;
     }
-    if (message[0] === 2) {
-      // Notification [2, label, args]: Kong dispatches known labels (only serverPid) and keeps
-      // reading.
+    const pending = this.pending;
+    if (message[0] === 2 && pending) {
+      // Notification [2, label, args] while waiting for a reply: Kong dispatches it synchronously
+      // (mp_rpc.lua Rpc:notification; only serverPid exists) and keeps reading.
       this.notifications += 1;
+      this.onNotification?.(message[1], message[2]);
       return;
     }
-    const pending = this.pending;
     if (!pending) {
+      // Anything arriving on an idle pooled cosocket makes nginx's keepalive handler close it.
       this.fail(new RpcProtocolError('unsolicited RPC message with no call in flight'));
       return;
     }
@@ -192,6 +203,7 @@ export class ConnectionPool {
   constructor(
     private readonly socketPath: string,
     private readonly maxIdle = 256,
+    private readonly onNotification?: NotificationHandler,
   ) {}
 
   async acquire(): Promise<RpcConnection> {
@@ -202,7 +214,7 @@ export class ConnectionPool {
     if (conn) {
       this.reused += 1;
     } else {
-      conn = await RpcConnection.open(this.socketPath);
+      conn = await RpcConnection.open(this.socketPath, this.onNotification);
       this.created += 1;
       if (this.closed) {
         conn.close();
@@ -246,8 +258,9 @@ export class RpcClient {
     socketPath: string,
     readonly worker: number,
     private readonly onTrace?: (entry: RpcTraceEntry) => void,
+    onNotification?: NotificationHandler,
   ) {
-    this.pool = new ConnectionPool(socketPath);
+    this.pool = new ConnectionPool(socketPath, 256, onNotification);
   }
 
   get lastMsgid(): number {

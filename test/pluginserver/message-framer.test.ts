@@ -52,6 +52,9 @@ const EVERY_KIND: unknown[] = [
   [[[[]]], { a: [{}], b: { c: [1, [2, [3]]] } }],
 ];
 
+/** Shape bounds wide enough for the 70,000-entry array32/map32 samples above. */
+const WIDE = { maxContainerLength: 100_000, maxValues: 1_000_000 };
+
 describe('MessageFramer', () => {
   it('cuts every header kind whole, at every split point of a small message', () => {
     for (const value of EVERY_KIND) {
@@ -59,7 +62,7 @@ describe('MessageFramer', () => {
       const splits = bytes.length <= 4096 ? bytes.length : 64;
       for (let i = 0; i <= splits; i++) {
         const at = bytes.length <= 4096 ? i : Math.floor((bytes.length * i) / splits);
-        const framer = new MessageFramer();
+        const framer = new MessageFramer(undefined, WIDE);
         const out = frame(framer, [bytes.subarray(0, at), bytes.subarray(at)]);
         assert.equal(out.length, 1, `split at ${at} of ${bytes.length}`);
         assert.ok(out[0]!.equals(bytes));
