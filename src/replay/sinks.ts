@@ -41,11 +41,8 @@ export class SamplingCounter implements Tracer {
   }
 
   // Not used by the pipeline (it records finished calls with explicit times); delegated as is.
-  startActiveSpan: Tracer['startActiveSpan'] = ((...args: unknown[]) =>
-    (this.inner.startActiveSpan as (...a: unknown[]) => unknown).apply(
-      this.inner,
-      args,
-    )) as Tracer['startActiveSpan'];
+  startActiveSpan: Tracer['startActiveSpan'] = (...args: unknown[]) =>
+    (this.inner.startActiveSpan as (...a: unknown[]) => unknown).apply(this.inner, args);
 }
 
 export interface CountedSinks {
