@@ -1,7 +1,8 @@
 // `genai-otel replay`: runs Kong log lines through exactly the plugin's pipeline. Export mode
 // sends to the configured OTLP endpoints and waits until every provider it used has really shut
 // down (every span and metric point exported or counted as failed); print mode builds the same
-// providers with in-memory exporters and prints what would have been exported.
+// providers with in-memory exporters and prints what would have been exported
+// (docs/design.md#replay).
 import type { Config } from '../../schemas/config';
 import { shutdownExporters } from '../export/shutdown';
 import { Pipeline } from '../pipeline/pipeline';
