@@ -36,6 +36,23 @@ export interface ReplayOptions {
   readonly deadlineMs?: number;
 }
 
+/** Export mode's wait for the exporters' shutdown, at most. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+
+/** True when `work` settles within `ms`; the timer never keeps the process alive. */
+async function withinDeadline(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>(resolve => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** True when the config or the environment names an OTLP endpoint. */
 export function hasConfiguredEndpoint(config: Config, env: NodeJS.ProcessEnv): boolean {
   return [
@@ -101,9 +118,11 @@ export async function replay(options: ReplayOptions): Promise<RunReport> {
     return base;
   }
   // Waits for the real shutdown of every provider the run used (the final flush included), then
-  // for anything else still open, within the deadline.
-  await pipeline.close();
-  await shutdownExporters(options.deadlineMs ?? 15_000);
+  // for anything else still open. Each export is bounded (timeout_ms + 1 s), so the deadline is
+  // a backstop: reaching it means data may be unsent, and the run says so.
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const closed = await withinDeadline(pipeline.close(), deadlineMs);
+  await shutdownExporters(deadlineMs);
   const after = selfObs.counts;
   return {
     ...base,
@@ -118,6 +137,7 @@ export async function replay(options: ReplayOptions): Promise<RunReport> {
         url: resolveMetricSettings(options.config, options.env).url,
         failures: after.exportFailures.metrics - before.exportFailures.metrics,
       },
+      unfinishedAfterMs: closed ? undefined : deadlineMs,
     },
   };
 }

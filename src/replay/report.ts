@@ -32,6 +32,8 @@ export interface RunReport {
   readonly exported?: {
     readonly traces: SignalOutcome & { readonly spansLost: number; readonly spansDropped: number };
     readonly metrics: SignalOutcome;
+    /** Set when the exporters had not shut down by the deadline: data may be unsent. */
+    readonly unfinishedAfterMs?: number;
   };
 }
 
@@ -104,7 +106,7 @@ export function exitCode(report: RunReport): number {
   if (e !== undefined) {
     const lost =
       e.traces.failures + e.metrics.failures + e.traces.spansLost + e.traces.spansDropped;
-    if (lost > 0) return EXIT.exportFailed;
+    if (lost > 0 || e.unfinishedAfterMs !== undefined) return EXIT.exportFailed;
   }
   return report.entries === 0 ? EXIT.noInput : EXIT.ok;
 }
@@ -135,6 +137,11 @@ export function summaryLine(report: RunReport, verbose: boolean): string {
         : `metrics exported to ${maskUrl(m.url)}`,
     );
   }
+  if (e?.unfinishedAfterMs !== undefined) {
+    parts.push(
+      `export still running after ${e.unfinishedAfterMs / 1000} s: what was not sent by then is lost`,
+    );
+  }
   if (unsampled > 0)
     parts.push(
       `${plural(unsampled, 'span')} not sampled (sample_ratio or the caller's traceparent)`,
@@ -153,6 +160,8 @@ export function summaryLine(report: RunReport, verbose: boolean): string {
         : []),
       ...(e.metrics.failures > 0 ? endpointHints(e.metrics.url, 'metrics') : []),
     ];
+    if (hints.length === 0)
+      hints.push('the collector accepts connections but answers slowly or not at all');
     parts.push(`hint: ${[...new Set(hints)].join('; ')}`);
   }
   return parts.join('; ');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigSchema } from '../../schemas/config';
 import { replay } from '../../src/replay/replay';
+import { EXIT, exitCode } from '../../src/replay/report';
 import { ROOT, startHarness, type Harness } from '../helpers/plugin-harness';
 import { startOtlpReceiver, type FlatSpan, type OtlpReceiver } from '../helpers/otlp-receiver';
 
@@ -86,5 +87,34 @@ describe('replay', () => {
       replayReceiver.metrics().some(m => m.name === 'ai_llm_requests_total'),
       'metrics flushed at the end',
     );
+  });
+});
+
+describe('replay export deadline', () => {
+  let receiver: OtlpReceiver;
+  before(async () => {
+    receiver = await startOtlpReceiver();
+    receiver.setFault('hang');
+  });
+  after(async () => {
+    await receiver?.close();
+  });
+
+  it('reports data as possibly unsent when the exporters have not shut down by the deadline', async () => {
+    const report = await replay({
+      input: createReadStream(SAMPLES, 'utf8'),
+      inputName: 'samples',
+      config: ConfigSchema.parse({
+        traces_endpoint: receiver.tracesUrl,
+        metrics_endpoint: receiver.metricsUrl,
+        timeout_ms: 20_000,
+      }),
+      mode: 'export',
+      env: {},
+      out: () => undefined,
+      deadlineMs: 300,
+    });
+    assert.equal(report.exported?.unfinishedAfterMs, 300);
+    assert.equal(exitCode(report), EXIT.exportFailed);
   });
 });

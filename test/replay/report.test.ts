@@ -57,6 +57,12 @@ describe('replay report', () => {
     assert.equal(exitCode(report({ exported: exported(0, 1) })), EXIT.exportFailed);
     assert.equal(exitCode(report({ exported: exported(0, 0, 2) })), EXIT.exportFailed);
     assert.equal(exitCode(report({ entries: 0, calls: 0, sampled: 0 })), EXIT.noInput);
+    const late = { ...exported(0, 0), unfinishedAfterMs: 30_000 };
+    assert.equal(exitCode(report({ exported: late })), EXIT.exportFailed);
+    assert.match(
+      summaryLine(report({ exported: late }), false),
+      /export still running after 30 s: what was not sent by then is lost; hint: the collector accepts connections but answers slowly/,
+    );
   });
 
   it('says what failed, where and why in one line', () => {
