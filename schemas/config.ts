@@ -74,8 +74,10 @@ export const ConfigSchema = z.object({
   service_name: z
     .string()
     .min(1)
-    .default('kong')
-    .describe('Resource `service.name` of the telemetry.'),
+    .nullish()
+    .describe(
+      'Resource `service.name` of the telemetry. Unset: `OTEL_SERVICE_NAME` when set, else `kong`.',
+    ),
   semconv: z
     .enum(['legacy', 'latest', 'both'])
     .nullish()

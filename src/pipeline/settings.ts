@@ -31,6 +31,14 @@ export function otlpUrl(
   return `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
+/** The config field wins; unset, `OTEL_SERVICE_NAME` (as every OpenTelemetry SDK reads it), else `kong`. */
+export function serviceName(
+  configured: string | null | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return configured ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? 'kong';
+}
+
 export function resolveTraceSettings(
   config: Config,
   env: NodeJS.ProcessEnv = process.env,
@@ -45,7 +53,7 @@ export function resolveTraceSettings(
     maxExportBatchSize: Math.min(config.max_export_batch_size, config.max_queue_size),
     scheduledDelayMs: config.scheduled_delay_ms,
     sampleRatio: config.sample_ratio,
-    serviceName: config.service_name,
+    serviceName: serviceName(config.service_name, env),
     resourceAttributes: { ...(config.resource_attributes ?? {}) },
   };
 }
@@ -76,7 +84,7 @@ export function resolveMetricSettings(
     temporality: config.metrics_temporality ?? undefined,
     exportIntervalMs: config.metrics_export_interval_ms,
     timeoutMs: Math.min(config.timeout_ms, config.metrics_export_interval_ms),
-    serviceName: config.service_name,
+    serviceName: serviceName(config.service_name, env),
     resourceAttributes: { ...(config.resource_attributes ?? {}) },
   };
 }

@@ -1,16 +1,18 @@
 // Reads Kong log lines as written by the file-log and http-log plugins (`kong.log.serialize()`
-// output, one JSON document per line; http-log batches are JSON arrays). A malformed line is
-// reported with its number and skipped; nothing else is lost.
-import { createReadStream } from 'node:fs';
+// output, one JSON document per line; http-log batches are JSON arrays). A line that is not a
+// log is reported with its number and reason; nothing else is lost.
 import { createInterface } from 'node:readline';
+import { describe } from './config-file';
+
+export type LineProblem = 'malformed_json' | 'not_an_object';
 
 export type LogLine =
-  | { readonly line: number; readonly log: unknown }
-  | { readonly line: number; readonly error: string };
+  | { readonly line: number; readonly log: Record<string, unknown> }
+  | { readonly line: number; readonly problem: LineProblem; readonly detail: string };
 
 /** Yields one entry per serialized log (a batch line yields one per element). */
-export async function* readLogLines(path: string): AsyncGenerator<LogLine> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+export async function* readLogLines(input: NodeJS.ReadableStream): AsyncGenerator<LogLine> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
     n += 1;
@@ -19,15 +21,17 @@ export async function* readLogLines(path: string): AsyncGenerator<LogLine> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      yield { line: n, error: error instanceof Error ? error.message : String(error) };
+      const detail = error instanceof Error ? error.message : String(error);
+      yield { line: n, problem: 'malformed_json', detail };
       continue;
     }
-    if (Array.isArray(value)) {
-      for (const log of value) yield { line: n, log };
-    } else if (typeof value === 'object' && value !== null) {
-      yield { line: n, log: value };
-    } else {
-      yield { line: n, error: `expected a JSON object or array, got ${typeof value}` };
+    for (const log of Array.isArray(value) ? value : [value]) {
+      if (typeof log === 'object' && log !== null && !Array.isArray(log)) {
+        yield { line: n, log: log as Record<string, unknown> };
+      } else {
+        const detail = `expected a JSON object${Array.isArray(value) ? ' in the batch' : ' or array'}, got ${describe(log)}`;
+        yield { line: n, problem: 'not_an_object', detail };
+      }
     }
   }
 }

@@ -1,40 +1,56 @@
-// `genai-otel replay`: runs Kong log lines through exactly the plugin's pipeline. With an OTLP
-// endpoint configured (config file or OTEL_EXPORTER_OTLP_* env) it exports there; otherwise it
-// prints each span and the metric totals.
+// `genai-otel replay`: runs Kong log lines through exactly the plugin's pipeline. Export mode
+// sends to the configured OTLP endpoints and waits until every provider it used has really shut
+// down (every span and metric point exported or counted as failed); print mode builds the same
+// providers with in-memory exporters and prints what would have been exported
+// (docs/design.md#replay).
 import type { Config } from '../../schemas/config';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { createMetricInstruments } from '../instrumentation/metric-instruments';
-import { forceFlushMeterProviders } from '../export/meter-provider';
 import { shutdownExporters } from '../export/shutdown';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
-import { Pipeline, type TelemetrySinks } from '../pipeline/pipeline';
+import { Pipeline } from '../pipeline/pipeline';
+import { resolveMetricSettings, resolveTraceSettings } from '../pipeline/settings';
+import { selfObs } from '../selfobs/recorder';
+import { callNotes, whyNoCalls, type NoteReason, type SkipReason } from './diagnose';
 import { readLogLines } from './log-lines';
-import { formatMetricTotals, formatSpan } from './summary';
+import { type RunReport } from './report';
+import { exportSinks, localSinks, type CountedSinks, type LocalSinks } from './sinks';
+import {
+  formatMetricTotals,
+  formatResource,
+  formatSpan,
+  metricsAsOtlpJson,
+  spansAsOtlpJson,
+} from './summary';
 
 export interface ReplayOptions {
-  readonly file: string;
+  readonly input: NodeJS.ReadableStream;
+  /** How the input is named in messages (a path, or `stdin`). */
+  readonly inputName: string;
   readonly config: Config;
-  /** Export to OTLP (true) or print a summary (false). */
-  readonly export: boolean;
+  /** `export`: OTLP; `text`/`json`: print what would be exported. */
+  readonly mode: 'export' | 'text' | 'json';
   readonly env: NodeJS.ProcessEnv;
+  /** Telemetry output (print mode). */
   readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+  /** Per-line findings, written only when set (`--verbose`). */
+  readonly verbose?: (line: string) => void;
+  /** Shutdown deadline in export mode. */
+  readonly deadlineMs?: number;
 }
 
-export interface ReplayResult {
-  readonly logs: number;
-  readonly calls: number;
-  readonly malformed: number;
+/** Export mode's wait for the exporters' shutdown, at most. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+
+/** True when `work` settles within `ms`; the timer never keeps the process alive. */
+async function withinDeadline(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>(resolve => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** True when the config or the environment names an OTLP endpoint. */
@@ -45,56 +61,96 @@ export function hasConfiguredEndpoint(config: Config, env: NodeJS.ProcessEnv): b
     env.OTEL_EXPORTER_OTLP_ENDPOINT,
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
-  ].some(v => v != null && v !== '');
+  ].some(v => v != null && v.trim() !== '');
 }
 
-export async function replay(options: ReplayOptions): Promise<ReplayResult> {
-  const local = options.export ? undefined : localSinks();
-  const pipeline = new Pipeline(options.config, options.env, local?.sinks);
-  let logs = 0;
+export async function replay(options: ReplayOptions): Promise<RunReport> {
+  const before = selfObs.counts;
+  const local: LocalSinks | undefined =
+    options.mode === 'export' ? undefined : localSinks(options.config, options.env);
+  const sinks: CountedSinks = local ?? exportSinks(options.config, options.env);
+  const pipeline = new Pipeline(options.config, options.env, sinks.sinks);
+  const skips = new Map<SkipReason, number>();
+  const notes = new Map<NoteReason, number>();
+  const tell = (map: Map<string, number>, line: number, reason: string, detail: string) => {
+    map.set(reason, (map.get(reason) ?? 0) + 1);
+    options.verbose?.(`line ${line}: ${reason}: ${detail}`);
+  };
+  let entries = 0;
   let calls = 0;
-  let malformed = 0;
-  for await (const entry of readLogLines(options.file)) {
-    if ('error' in entry) {
-      malformed += 1;
-      options.err(`line ${entry.line}: skipped, not a Kong log entry (${entry.error})`);
+  for await (const entry of readLogLines(options.input)) {
+    if ('problem' in entry) {
+      tell(skips, entry.line, entry.problem, entry.detail);
       continue;
     }
-    logs += 1;
-    calls += pipeline.processLog(entry.log).length;
+    entries += 1;
+    const unsampledBefore = sinks.counter.unsampled;
+    const found = pipeline.processLog(entry.log);
+    calls += found.length;
+    if (found.length === 0) {
+      const why = whyNoCalls(entry.log);
+      tell(skips, entry.line, why.reason, why.detail);
+      continue;
+    }
+    for (const note of callNotes(entry.log, found))
+      tell(notes, entry.line, note.reason, note.detail);
+    const unsampled = sinks.counter.unsampled - unsampledBefore;
+    for (let i = 0; i < unsampled; i += 1) {
+      tell(
+        notes,
+        entry.line,
+        'not_sampled',
+        "span not sampled (sample_ratio, or the caller's traceparent says not sampled); metrics still count it",
+      );
+    }
   }
+  const base = {
+    input: options.inputName,
+    entries,
+    calls,
+    sampled: sinks.counter.sampled,
+    skips,
+    notes,
+  };
   if (local !== undefined) {
-    for (const span of local.spans.getFinishedSpans()) options.out(formatSpan(span));
-    const collected = await local.metricsReader.collect();
-    for (const line of formatMetricTotals(collected.resourceMetrics)) options.out(line);
-    await Promise.all([local.traces.shutdown(), local.meters.shutdown()]);
-  } else {
-    await forceFlushMeterProviders();
+    await printTelemetry(local, options);
+    await local.shutdown();
+    return base;
   }
-  // Waits for the real shutdown of every provider the run used: the final flush included.
-  await pipeline.close();
-  await shutdownExporters(10_000);
-  options.out(
-    `replayed ${logs} log entries: ${calls} LLM calls, ${malformed} malformed lines skipped`,
-  );
-  return { logs, calls, malformed };
+  // Waits for the real shutdown of every provider the run used (the final flush included), then
+  // for anything else still open. Each export is bounded (timeout_ms + 1 s), so the deadline is
+  // a backstop: reaching it means data may be unsent, and the run says so.
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const closed = await withinDeadline(pipeline.close(), deadlineMs);
+  await shutdownExporters(deadlineMs);
+  const after = selfObs.counts;
+  return {
+    ...base,
+    exported: {
+      traces: {
+        url: resolveTraceSettings(options.config, options.env).url,
+        failures: after.exportFailures.traces - before.exportFailures.traces,
+        spansLost: after.spansLostInFailedExports - before.spansLostInFailedExports,
+        spansDropped: after.spansDropped - before.spansDropped,
+      },
+      metrics: {
+        url: resolveMetricSettings(options.config, options.env).url,
+        failures: after.exportFailures.metrics - before.exportFailures.metrics,
+      },
+      unfinishedAfterMs: closed ? undefined : deadlineMs,
+    },
+  };
 }
 
-/** In-memory exporters for the summary: every span kept, cumulative metric totals. */
-function localSinks() {
-  const spans = new InMemorySpanExporter();
-  const traces = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
-  });
-  const metricsReader = new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 3_600_000,
-  });
-  const meters = new MeterProvider({ readers: [metricsReader] });
-  const sinks: TelemetrySinks = {
-    tracer: traces.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
-    instruments: [createMetricInstruments(meters.getMeter(PACKAGE_NAME, PACKAGE_VERSION))],
-    release: () => Promise.resolve(),
-  };
-  return { sinks, spans, traces, metricsReader, meters };
+async function printTelemetry(local: LocalSinks, options: ReplayOptions): Promise<void> {
+  const spans = local.spans.getFinishedSpans();
+  const collected = await local.metricsReader.collect();
+  if (options.mode === 'json') {
+    options.out(spansAsOtlpJson([...spans]));
+    options.out(metricsAsOtlpJson(collected.resourceMetrics));
+    return;
+  }
+  options.out(formatResource(collected.resourceMetrics.resource));
+  for (const span of spans) options.out(formatSpan(span));
+  for (const line of formatMetricTotals(collected.resourceMetrics)) options.out(line);
 }

@@ -1,5 +1,9 @@
-// Human-readable summary of replayed telemetry: one line per span, then metric totals.
+// What print mode shows: one line per span and the metric totals (text), or the exact OTLP
+// export requests in OTLP/JSON (`--json`, the Collector file exporter's format), so redaction,
+// naming, resource and events can be checked offline.
 import { SpanStatusCode } from '@opentelemetry/api';
+import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
@@ -9,6 +13,7 @@ const ATTRS_SHOWN = [
   'gen_ai.usage.output_tokens',
   'gen_ai.usage.completion_tokens',
   'gen_ai.response.model',
+  'server.address',
   'gen_ai.usage.cost',
   'kong.route.name',
   'kong.consumer.username',
@@ -57,3 +62,24 @@ export function formatMetricTotals(resourceMetrics: ResourceMetrics): string[] {
 }
 
 const round = (n: number): string => (Number.isInteger(n) ? String(n) : n.toPrecision(6));
+
+/** The resource's own attributes (the SDK's `telemetry.sdk.*` left out): `service.name` first. */
+export function formatResource(resource: Resource): string {
+  const attrs = Object.entries(resource.attributes)
+    .filter(([k]) => !k.startsWith('telemetry.sdk.'))
+    .sort(([a], [b]) => (a === 'service.name' ? -1 : b === 'service.name' ? 1 : a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `resource ${attrs.join(' ')}`;
+}
+
+const decoder = new TextDecoder();
+
+/** The OTLP/JSON body of the trace export request these spans would make. */
+export function spansAsOtlpJson(spans: ReadableSpan[]): string {
+  return decoder.decode(JsonTraceSerializer.serializeRequest(spans) ?? new Uint8Array());
+}
+
+/** The OTLP/JSON body of the metric export request. */
+export function metricsAsOtlpJson(metrics: ResourceMetrics): string {
+  return decoder.decode(JsonMetricsSerializer.serializeRequest(metrics) ?? new Uint8Array());
+}

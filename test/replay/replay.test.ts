@@ -1,14 +1,12 @@
 // One pipeline, two doors: `genai-otel replay` over the sample log lines exports the same spans as
 // the plugin does for the same lines through the real plugin server.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ConfigSchema } from '../../schemas/config';
 import { replay } from '../../src/replay/replay';
+import { EXIT, exitCode } from '../../src/replay/report';
 import { ROOT, startHarness, type Harness } from '../helpers/plugin-harness';
 import { startOtlpReceiver, type FlatSpan, type OtlpReceiver } from '../helpers/otlp-receiver';
 
@@ -58,22 +56,27 @@ describe('replay', () => {
       r => r.spans().length >= expectedCalls && r.spans(),
     );
 
-    const errors: string[] = [];
-    const result = await replay({
-      file: SAMPLES,
+    const verbose: string[] = [];
+    const report = await replay({
+      input: createReadStream(SAMPLES, 'utf8'),
+      inputName: 'samples',
       config: ConfigSchema.parse({
         traces_endpoint: replayReceiver.tracesUrl,
         metrics_endpoint: replayReceiver.metricsUrl,
         scheduled_delay_ms: 20,
       }),
-      export: true,
+      mode: 'export',
       env: {},
       out: () => undefined,
-      err: line => errors.push(line),
+      verbose: line => verbose.push(line),
     });
-    assert.deepEqual(result, { logs: validLogs.length, calls: expectedCalls, malformed: 1 });
-    assert.equal(errors.length, 1);
-    assert.match(errors[0]!, /^line 9: skipped/);
+    assert.equal(report.entries, validLogs.length);
+    assert.equal(report.calls, expectedCalls);
+    assert.deepEqual(report.exported?.traces.failures, 0);
+    assert.deepEqual(
+      verbose.map(l => l.split(':')[0] + ':' + l.split(':')[1]),
+      ['line 8: no_ai_data', 'line 9: malformed_json'],
+    );
     const replaySpans = await replayReceiver.waitFor(
       r => r.spans().length >= expectedCalls && r.spans(),
     );
@@ -85,46 +88,33 @@ describe('replay', () => {
       'metrics flushed at the end',
     );
   });
+});
 
-  it('prints a summary of each span and the metric totals when no endpoint is configured', async () => {
-    const run = promisify(execFile);
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(ROOT, 'dist/bin/genai-otel.js'), 'replay', SAMPLES],
-      {
-        env: { PATH: process.env.PATH ?? '' },
-      },
-    );
-    const spans = stdout.split('\n').filter(l => l.startsWith('span '));
-    assert.equal(spans.length, 7);
-    assert.ok(
-      spans.some(
-        l =>
-          l.includes('"chat gpt-4o-mini"') && l.includes('trace=4bf92f3577b34da6a3ce929d0e0e4736'),
-      ),
-    );
-    assert.ok(spans.some(l => l.includes('ERROR') && l.includes('error.type="429"')));
-    assert.match(stdout, /metric ai_llm_requests_total: total=7 /);
-    assert.match(stdout, /metric gen_ai\.client\.token\.usage: count=\d+/);
-    assert.match(stdout, /replayed 8 log entries: 7 LLM calls, 1 malformed lines skipped/);
-    assert.match(stderr, /line 9: skipped, not a Kong log entry/);
+describe('replay export deadline', () => {
+  let receiver: OtlpReceiver;
+  before(async () => {
+    receiver = await startOtlpReceiver();
+    receiver.setFault('hang');
+  });
+  after(async () => {
+    await receiver?.close();
   });
 
-  it('exits 2 with usage on bad arguments and 1 on an invalid config', async () => {
-    const bin = path.join(ROOT, 'dist/bin/genai-otel.js');
-    const run = (args: string[]) =>
-      new Promise<number | null>(resolve => {
-        execFile(process.execPath, [bin, ...args], error =>
-          resolve(error === null ? 0 : (error.code as number)),
-        );
-      });
-    assert.equal(await run(['nope']), 2);
-    const bad = path.join(mkdtempSync(path.join(tmpdir(), 'replay-')), 'bad.json');
-    writeFileSync(bad, JSON.stringify({ sample_ratio: 5 }));
-    assert.equal(await run(['replay', SAMPLES, '--config', bad]), 1);
-    assert.equal(
-      await run(['replay', SAMPLES, '--config', path.join(ROOT, 'no-such-file.json')]),
-      1,
-    );
+  it('reports data as possibly unsent when the exporters have not shut down by the deadline', async () => {
+    const report = await replay({
+      input: createReadStream(SAMPLES, 'utf8'),
+      inputName: 'samples',
+      config: ConfigSchema.parse({
+        traces_endpoint: receiver.tracesUrl,
+        metrics_endpoint: receiver.metricsUrl,
+        timeout_ms: 20_000,
+      }),
+      mode: 'export',
+      env: {},
+      out: () => undefined,
+      deadlineMs: 300,
+    });
+    assert.equal(report.exported?.unfinishedAfterMs, 300);
+    assert.equal(exitCode(report), EXIT.exportFailed);
   });
 });

@@ -1,0 +1,106 @@
+// Where replay records. Export mode borrows the plugin's own process-wide exporters; print mode
+// builds the same providers (resource, sampler, span limits, cardinality limits) with in-memory
+// exporters instead of OTLP ones: export mode minus the network.
+import { TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import type { Config } from '../../schemas/config';
+import { telemetryResource } from '../export/resource';
+import { SPAN_LIMITS } from '../export/tracer-provider';
+import {
+  createMetricInstruments,
+  METRIC_CARDINALITY_LIMIT,
+} from '../instrumentation/metric-instruments';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { sharedSinks, type TelemetrySinks } from '../pipeline/pipeline';
+import { resolveMetricSettings, resolveTraceSettings } from '../pipeline/settings';
+import { registerSelfMetrics } from '../selfobs/self-metrics';
+
+/** Counts the spans the sampler kept and dropped (the pipeline records spans and forgets them). */
+export class SamplingCounter implements Tracer {
+  sampled = 0;
+  unsampled = 0;
+  constructor(private readonly inner: Tracer) {}
+
+  startSpan(...args: Parameters<Tracer['startSpan']>): Span {
+    const span = this.inner.startSpan(...args);
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) this.sampled += 1;
+    else this.unsampled += 1;
+    return span;
+  }
+
+  // Not used by the pipeline (it records finished calls with explicit times); delegated as is.
+  startActiveSpan: Tracer['startActiveSpan'] = (...args: unknown[]) =>
+    (this.inner.startActiveSpan as (...a: unknown[]) => unknown).apply(this.inner, args);
+}
+
+export interface CountedSinks {
+  readonly sinks: TelemetrySinks;
+  readonly counter: SamplingCounter;
+}
+
+/** The plugin's exporters for this config (OTLP, and Prometheus when its port is set). */
+export function exportSinks(config: Config, env: NodeJS.ProcessEnv): CountedSinks {
+  const shared = sharedSinks(config, env);
+  const counter = new SamplingCounter(shared.tracer);
+  return { sinks: { ...shared, tracer: counter }, counter };
+}
+
+export interface LocalSinks extends CountedSinks {
+  readonly spans: InMemorySpanExporter;
+  readonly metricsReader: PeriodicExportingMetricReader;
+  readonly shutdown: () => Promise<void>;
+}
+
+/** Providers built like the export ones, with in-memory exporters: every sampled span kept. */
+export function localSinks(config: Config, env: NodeJS.ProcessEnv): LocalSinks {
+  const traceSettings = resolveTraceSettings(config, env);
+  const metricSettings = resolveMetricSettings(config, env);
+  const spans = new InMemorySpanExporter();
+  const traces = new TracerProvider({
+    resource: telemetryResource(traceSettings.serviceName, traceSettings.resourceAttributes),
+    spanLimits: SPAN_LIMITS,
+    sampler: new ParentBasedSampler({
+      root: new TraceIdRatioBasedSampler(traceSettings.sampleRatio),
+    }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+  });
+  const metricsReader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    // Never fires: the totals are collected once, at the end.
+    exportIntervalMillis: 2_147_483_647,
+    cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
+  });
+  const meters = new MeterProvider({
+    resource: telemetryResource(metricSettings.serviceName, metricSettings.resourceAttributes),
+    readers: [metricsReader],
+  });
+  const meter = meters.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  // No exporter is live in print mode, and the gauge says so.
+  registerSelfMetrics(meter, () => ({ traces: 0, metrics: 0 }));
+  const counter = new SamplingCounter(traces.getTracer(PACKAGE_NAME, PACKAGE_VERSION));
+  return {
+    sinks: {
+      tracer: counter,
+      instruments: [createMetricInstruments(meter)],
+      release: () => Promise.resolve(),
+    },
+    counter,
+    spans,
+    metricsReader,
+    shutdown: async () => {
+      await Promise.all([traces.shutdown(), meters.shutdown()]);
+    },
+  };
+}
