@@ -20,6 +20,7 @@ import { CountingMetricExporter } from './counting-metric-exporter';
 import { LeaseRegistry } from './lease-registry';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
 import { telemetryResource } from './resource';
+import { liveLoggerProviders } from './logger-provider';
 import { liveTracerProviders } from './tracer-provider';
 
 export interface MetricSettings {
@@ -43,7 +44,11 @@ const meters = new LeaseRegistry<MetricSettings, MeterEntry>(
   settings => {
     const provider = createProvider(settings);
     const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
-    registerSelfMetrics(meter, () => ({ traces: liveTracerProviders(), metrics: meters.size }));
+    registerSelfMetrics(meter, () => ({
+      traces: liveTracerProviders(),
+      metrics: meters.size,
+      logs: liveLoggerProviders(),
+    }));
     return { provider, instruments: createMetricInstruments(meter) };
   },
   // shutdown() runs a last collect + export, so the final interval is not lost.
