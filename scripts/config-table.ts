@@ -39,12 +39,19 @@ export function renderConfigTable(): string {
       rows.push(
         `| \`${name}\` | ${typeOf(f)} | ${cell(def)} | ${cell(constraints(f))} | ${cell(f.description ?? '')} |`,
       );
-      for (const sub of f.elements?.fields ?? []) {
-        for (const [subName, sf] of Object.entries(sub)) {
-          const subDef = sf.default === undefined ? '—' : `\`${JSON.stringify(sf.default)}\``;
-          rows.push(
-            `| \`${name}[].${subName}\` | ${typeOf(sf)} | ${cell(subDef)} | ${cell(constraints(sf))} | ${cell(sf.description ?? '')} |`,
-          );
+      // Fields of array-of-record elements (`pricing[].model`) and of records (`sampling.min_cost`).
+      const nested: [string, KongFieldSchema['fields']][] = [
+        [`${name}[]`, f.elements?.fields],
+        [name, f.fields],
+      ];
+      for (const [prefix, fields] of nested) {
+        for (const sub of fields ?? []) {
+          for (const [subName, sf] of Object.entries(sub)) {
+            const subDef = sf.default === undefined ? '—' : `\`${JSON.stringify(sf.default)}\``;
+            rows.push(
+              `| \`${prefix}.${subName}\` | ${typeOf(sf)} | ${cell(subDef)} | ${cell(constraints(sf))} | ${cell(sf.description ?? '')} |`,
+            );
+          }
         }
       }
     }

@@ -21,6 +21,7 @@ import { CountingMetricExporter } from './counting-metric-exporter';
 import { LeaseRegistry } from './lease-registry';
 import { prometheusInstruments, shutdownPrometheusEndpoint } from './prometheus-endpoint';
 import { telemetryResource } from './resource';
+import { liveLoggerProviders } from './logger-provider';
 import { liveTracerProviders } from './tracer-provider';
 
 export interface MetricSettings {
@@ -55,6 +56,7 @@ const meters = new LeaseRegistry<MetricSettings, MeterEntry>(
 const liveExporters = (): Readonly<Record<Signal, number>> => ({
   traces: liveTracerProviders(),
   metrics: meters.size,
+  logs: liveLoggerProviders(),
 });
 
 export interface MeterLease {

@@ -2,12 +2,7 @@
 // batch processor (docs/design.md#shared-exporters, docs/design.md#bounded-memory).
 import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import {
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
@@ -23,7 +18,6 @@ export interface TraceSettings {
   readonly maxQueueSize: number;
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMs: number;
-  readonly sampleRatio: number;
   readonly serviceName: string;
   readonly resourceAttributes: Readonly<Record<string, string>>;
 }
@@ -111,7 +105,9 @@ function createProvider(settings: TraceSettings): TracerProvider {
   return new TracerProvider({
     resource: telemetryResource(settings.serviceName, settings.resourceAttributes),
     spanLimits: SPAN_LIMITS,
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
+    // The pipeline decides which calls get a span, knowing their outcome
+    // (docs/design.md#outcome-aware-sampling); every span it starts is exported.
+    sampler: new AlwaysOnSampler(),
     spanProcessors: [bounded],
   });
 }

@@ -20,7 +20,17 @@ export interface SpanInput {
   readonly parent: SpanContext | undefined;
 }
 
-export function recordSpan(tracer: Tracer, { call, name, attributes, parent }: SpanInput): void {
+/** The recorded span's identity and end time, for events that belong to it. */
+export interface RecordedSpan {
+  readonly spanContext: SpanContext;
+  /** Epoch milliseconds. */
+  readonly endTime: number;
+}
+
+export function recordSpan(
+  tracer: Tracer,
+  { call, name, attributes, parent }: SpanInput,
+): RecordedSpan {
   const remoteParent =
     parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
   if (remoteParent === undefined && call.kong.traceId !== undefined) {
@@ -37,5 +47,7 @@ export function recordSpan(tracer: Tracer, { call, name, attributes, parent }: S
       : trace.setSpanContext(ROOT_CONTEXT, { ...remoteParent, isRemote: true }),
   );
   if (call.outcome.isError) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(startMs + Math.max(0, durationMs));
+  const endTime = startMs + Math.max(0, durationMs);
+  span.end(endTime);
+  return { spanContext: span.spanContext(), endTime };
 }

@@ -1,37 +1,55 @@
 // One pipeline, two doors: the Kong log handler and the `replay` tool both feed serialized logs
 // here. Serialized log text -> LlmCalls -> span + metric points -> exporters.
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Logger, SpanContext, Tracer } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import type { Config } from '../../schemas/config';
+import { acquireLogger } from '../export/logger-provider';
 import { acquireMeterInstruments } from '../export/meter-provider';
 import { acquireTracer, SPAN_LIMITS } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
-import { callCost, PriceTable } from '../genai/cost';
+import { callCost, PriceTable, type CallCost } from '../genai/cost';
+import { pickRequestHeaders } from '../genai/request-headers';
 import type { LlmCall } from '../genai/types';
 import { addContentWithinLimit } from '../instrumentation/attribute-budget';
 import { contentAttributes } from '../instrumentation/content-attributes';
+import { contentEventAttributes, emitContentEvent } from '../instrumentation/content-event';
 import type { MetricInstruments } from '../instrumentation/metric-instruments';
 import {
   metricPointsFor,
   recordMetricPoints,
   type MetricFamily,
+  type MetricPoint,
 } from '../instrumentation/metric-points';
 import { recordSpan } from '../instrumentation/record-span';
 import { ContentSanitizer } from '../instrumentation/redaction';
+import {
+  ATTR_KONG_GEN_AI_SAMPLING_REASON,
+  samplingDecision,
+  type SamplingReason,
+  type SamplingSettings,
+} from '../instrumentation/sampling';
 import type { SemconvMode } from '../instrumentation/semconv-mode';
 import { spanAttributes, spanName } from '../instrumentation/span-attributes';
 import { selfObs } from '../selfobs/recorder';
 import {
   captureContent,
+  contentDestination,
+  resolveLogSettings,
   resolveMetricSettings,
+  resolveSamplingSettings,
   resolveSemconvMode,
   resolveTraceSettings,
 } from './settings';
+
+/** Longest header value put on an attribute (after redaction): ids, not documents. */
+export const MAX_HEADER_ATTRIBUTE_LENGTH = 256;
 
 /** Where a pipeline records: a tracer and the metric instrument sets (OTLP, Prometheus...). */
 export interface TelemetrySinks {
   readonly tracer: Tracer;
   readonly instruments: readonly MetricInstruments[];
+  /** Where content events go; absent when no event is ever emitted (capture off, or spans only). */
+  readonly logger?: Logger;
   /** Gives borrowed exporters back; resolves once the ones this was the last user of are closed. */
   readonly release: () => Promise<void>;
 }
@@ -40,13 +58,32 @@ export interface TelemetrySinks {
 export function sharedSinks(config: Config, env: NodeJS.ProcessEnv): TelemetrySinks {
   const traces = acquireTracer(resolveTraceSettings(config, env));
   const metrics = acquireMeterInstruments(resolveMetricSettings(config, env));
+  // A logs exporter only for configs that emit events: no idle connection otherwise.
+  const logs = eventsOn(config, env) ? acquireLogger(resolveLogSettings(config, env)) : undefined;
   return {
     tracer: traces.tracer,
     instruments: metrics.instruments,
+    ...(logs && { logger: logs.logger }),
     release: async () => {
-      await Promise.all([traces.release(), metrics.release()]);
+      await Promise.all([traces.release(), metrics.release(), logs?.release()]);
     },
   };
+}
+
+function eventsOn(config: Config, env: NodeJS.ProcessEnv): boolean {
+  return (
+    captureContent(config.capture_message_content, env) &&
+    contentDestination(config.content_destination, env) !== 'span'
+  );
+}
+
+/** Allow-listed request headers -> attribute names (docs/design.md#header-attributes). */
+interface HeaderAttribution {
+  /** Lower-case header name (as Kong logs it) -> attribute name. */
+  readonly attributeOf: ReadonlyMap<string, string>;
+  readonly names: readonly string[];
+  readonly inMetrics: ReadonlySet<string>;
+  readonly sanitizer: ContentSanitizer;
 }
 
 export class Pipeline {
@@ -57,7 +94,12 @@ export class Pipeline {
   private readonly sinks: TelemetrySinks;
   /** Present only when content capture is on: the one way content reaches an attribute. */
   private readonly sanitizer: ContentSanitizer | undefined;
+  private readonly contentOnSpan: boolean;
+  private readonly contentOnEvent: boolean;
+  private readonly sampling: SamplingSettings;
+  private readonly headers: HeaderAttribution | undefined;
   private closed: Promise<void> | undefined;
+  private readonly counts = { kept: 0, sampledAway: 0 };
 
   constructor(config: Config, env: NodeJS.ProcessEnv = process.env, sinks?: TelemetrySinks) {
     this.mode = resolveSemconvMode(config.semconv, env);
@@ -71,6 +113,11 @@ export class Pipeline {
           maxLength: config.max_content_length,
         })
       : undefined;
+    const destination = contentDestination(config.content_destination, env);
+    this.contentOnSpan = destination !== 'event';
+    this.contentOnEvent = destination !== 'span';
+    this.sampling = resolveSamplingSettings(config);
+    this.headers = headerAttribution(config);
     this.sinks = sinks ?? sharedSinks(config, env);
   }
 
@@ -87,6 +134,11 @@ export class Pipeline {
     return this.processLog(log);
   }
 
+  /** Calls whose span was exported, and calls sampled away (their metrics still count). */
+  get samplingCounts(): { readonly kept: number; readonly sampledAway: number } {
+    return { ...this.counts };
+  }
+
   /** Processes one already-decoded serialized log. */
   processLog(log: unknown): readonly LlmCall[] {
     const calls = callsFromLog(log);
@@ -94,7 +146,8 @@ export class Pipeline {
       selfObs.skipped('no_ai_data');
       return calls;
     }
-    for (const call of calls) this.record(call);
+    const fromHeaders = this.headerAttributes(log);
+    for (const call of calls) this.record(call, fromHeaders);
     return calls;
   }
 
@@ -107,22 +160,20 @@ export class Pipeline {
     return this.closed;
   }
 
-  private record(call: LlmCall): void {
+  private record(call: LlmCall, fromHeaders: Attributes): void {
     const cost = callCost(call, this.prices);
-    const attributes = spanAttributes(call, this.mode, cost);
-    if (this.sanitizer !== undefined) {
-      const content = contentAttributes(call, this.mode, this.sanitizer);
-      addContentWithinLimit(attributes, content, SPAN_LIMITS.attributeCountLimit);
+    const parent =
+      call.traceparent === undefined
+        ? undefined
+        : (parseTraceParent(call.traceparent) ?? undefined);
+    // Decided before any attribute is built: a dropped call costs only its metric points.
+    const decision = samplingDecision(call, cost?.value, this.sampling, parent);
+    if (decision.keep) {
+      this.counts.kept += 1;
+      this.recordTrace(call, cost, parent, decision.reason, fromHeaders);
+    } else {
+      this.counts.sampledAway += 1;
     }
-    recordSpan(this.sinks.tracer, {
-      call,
-      name: spanName(call, this.mode),
-      attributes,
-      parent:
-        call.traceparent === undefined
-          ? undefined
-          : (parseTraceParent(call.traceparent) ?? undefined),
-    });
     // Metrics count every call, sampled or not.
     const points = metricPointsFor(call, {
       mode: this.mode,
@@ -131,6 +182,79 @@ export class Pipeline {
       cost: cost?.value,
       costSource: cost?.source,
     });
-    recordMetricPoints(points, this.sinks.instruments);
+    recordMetricPoints(this.withHeaderDimensions(points, fromHeaders), this.sinks.instruments);
   }
+
+  /** The span, and the content event in its trace context when events are on. */
+  private recordTrace(
+    call: LlmCall,
+    cost: CallCost | undefined,
+    parent: SpanContext | undefined,
+    reason: SamplingReason,
+    fromHeaders: Attributes,
+  ): void {
+    const attributes = spanAttributes(call, this.mode, cost);
+    // Header attributes never replace what the call itself says.
+    for (const key of Object.keys(fromHeaders)) attributes[key] ??= fromHeaders[key];
+    attributes[ATTR_KONG_GEN_AI_SAMPLING_REASON] = reason;
+    // Content last: it is what gets cut when the span would exceed its attribute limit.
+    if (this.sanitizer !== undefined && this.contentOnSpan) {
+      const content = contentAttributes(call, this.mode, this.sanitizer);
+      addContentWithinLimit(attributes, content, SPAN_LIMITS.attributeCountLimit);
+    }
+    const span = recordSpan(this.sinks.tracer, {
+      call,
+      name: spanName(call, this.mode),
+      attributes,
+      parent,
+    });
+    const logger = this.sinks.logger;
+    if (this.sanitizer !== undefined && this.contentOnEvent && logger !== undefined) {
+      const eventAttributes = contentEventAttributes(call, cost, this.sanitizer, fromHeaders);
+      emitContentEvent(logger, span.spanContext, span.endTime, eventAttributes);
+    }
+  }
+
+  /** Attribute name -> sanitized header value, for the allow-listed headers present in the log. */
+  private headerAttributes(log: unknown): Attributes {
+    const h = this.headers;
+    if (h === undefined) return {};
+    const out: Attributes = {};
+    for (const [header, value] of pickRequestHeaders(log, h.names, MAX_HEADER_ATTRIBUTE_LENGTH)) {
+      const name = h.attributeOf.get(header);
+      if (name !== undefined) out[name] = h.sanitizer.clean(value);
+    }
+    return out;
+  }
+
+  /** Adds the header attributes listed for metrics; points without them stay shared. */
+  private withHeaderDimensions(
+    points: readonly MetricPoint[],
+    fromHeaders: Attributes,
+  ): readonly MetricPoint[] {
+    const inMetrics = this.headers?.inMetrics;
+    if (inMetrics === undefined || inMetrics.size === 0) return points;
+    const extra: Attributes = {};
+    for (const name of inMetrics)
+      if (fromHeaders[name] !== undefined) extra[name] = fromHeaders[name];
+    if (Object.keys(extra).length === 0) return points;
+    return points.map(p => ({ ...p, attributes: { ...extra, ...p.attributes } }));
+  }
+}
+
+function headerAttribution(config: Config): HeaderAttribution | undefined {
+  const entries = Object.entries(config.header_attributes ?? {});
+  if (entries.length === 0) return undefined;
+  const attributeOf = new Map(entries.map(([header, name]) => [header.toLowerCase(), name]));
+  return {
+    attributeOf,
+    names: [...attributeOf.keys()],
+    inMetrics: new Set(config.header_attributes_in_metrics),
+    // Header values are redacted like content, whether or not content capture is on.
+    sanitizer: new ContentSanitizer({
+      presets: config.redact_presets,
+      patterns: config.redact_patterns,
+      maxLength: MAX_HEADER_ATTRIBUTE_LENGTH,
+    }),
+  };
 }

@@ -2,11 +2,13 @@
 // how to export (equal settings share one process-wide pipeline, so they must cover everything
 // the pipeline is built from), which vocabulary to emit, whether to capture content.
 import type { Config } from '../../schemas/config';
+import type { LogSettings } from '../export/logger-provider';
 import type { MetricSettings } from '../export/meter-provider';
 import type { TraceSettings } from '../export/tracer-provider';
+import type { SamplingSettings } from '../instrumentation/sampling';
 import type { SemconvMode } from '../instrumentation/semconv-mode';
 
-export type Signal = 'traces' | 'metrics';
+export type Signal = 'traces' | 'metrics' | 'logs';
 
 const DEFAULT_BASE = 'http://localhost:4318';
 
@@ -52,9 +54,39 @@ export function resolveTraceSettings(
     maxQueueSize: Math.min(config.max_queue_size, 30 * config.max_export_batch_size),
     maxExportBatchSize: Math.min(config.max_export_batch_size, config.max_queue_size),
     scheduledDelayMs: config.scheduled_delay_ms,
-    sampleRatio: config.sample_ratio,
     serviceName: serviceName(config.service_name, env),
     resourceAttributes: { ...(config.resource_attributes ?? {}) },
+  };
+}
+
+/** The content-event pipeline: the trace queue settings, its own endpoint. */
+export function resolveLogSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): LogSettings {
+  const traces = resolveTraceSettings(config, env);
+  return {
+    url: otlpUrl('logs', config.logs_endpoint, env),
+    headers: traces.headers,
+    timeoutMs: traces.timeoutMs,
+    maxQueueSize: traces.maxQueueSize,
+    maxExportBatchSize: traces.maxExportBatchSize,
+    scheduledDelayMs: traces.scheduledDelayMs,
+    serviceName: traces.serviceName,
+    resourceAttributes: traces.resourceAttributes,
+  };
+}
+
+/** `sampling` unset (Kong sends null) means its defaults: keep errors, no thresholds. */
+export function resolveSamplingSettings(config: Config): SamplingSettings {
+  const s = config.sampling;
+  return {
+    ratio: config.sample_ratio,
+    keepErrors: s?.keep_errors ?? true,
+    minDurationMs: s?.min_duration_ms ?? undefined,
+    minTimeToFirstTokenMs: s?.min_time_to_first_token_ms ?? undefined,
+    minCost: s?.min_cost ?? undefined,
+    minTotalTokens: s?.min_total_tokens ?? undefined,
   };
 }
 
@@ -102,11 +134,41 @@ export function resolveSemconvMode(
   return optIn.split(',').some(v => v.trim() === 'gen_ai_latest_experimental') ? 'latest' : 'both';
 }
 
+export type ContentDestination = 'span' | 'event' | 'span_and_event';
+
+/**
+ * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT as OpenTelemetry's GenAI instrumentations
+ * read it, in any case: `true` (spans), `SPAN_ONLY`, `EVENT_ONLY`, `SPAN_AND_EVENT`; anything
+ * else (`false`, `NO_CONTENT`, junk) means no capture.
+ */
+function envContent(env: NodeJS.ProcessEnv): ContentDestination | undefined {
+  switch (env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase()) {
+    case 'true':
+    case 'span_only':
+      return 'span';
+    case 'event_only':
+      return 'event';
+    case 'span_and_event':
+      return 'span_and_event';
+    case undefined:
+    default:
+      return undefined;
+  }
+}
+
 /** The config field wins; unset, the OTel contrib env var; default off. */
 export function captureContent(
   configured: boolean | null | undefined,
   env: NodeJS.ProcessEnv,
 ): boolean {
   if (configured != null) return configured;
-  return env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
+  return envContent(env) !== undefined;
+}
+
+/** Where captured content goes: the config field, else the env var's mode, else spans. */
+export function contentDestination(
+  configured: ContentDestination | null | undefined,
+  env: NodeJS.ProcessEnv,
+): ContentDestination {
+  return configured ?? envContent(env) ?? 'span';
 }

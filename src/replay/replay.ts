@@ -84,7 +84,7 @@ export async function replay(options: ReplayOptions): Promise<RunReport> {
       continue;
     }
     entries += 1;
-    const unsampledBefore = sinks.counter.unsampled;
+    const unsampledBefore = pipeline.samplingCounts.sampledAway;
     const found = pipeline.processLog(entry.log);
     calls += found.length;
     if (found.length === 0) {
@@ -94,13 +94,13 @@ export async function replay(options: ReplayOptions): Promise<RunReport> {
     }
     for (const note of callNotes(entry.log, found))
       tell(notes, entry.line, note.reason, note.detail);
-    const unsampled = sinks.counter.unsampled - unsampledBefore;
+    const unsampled = pipeline.samplingCounts.sampledAway - unsampledBefore;
     for (let i = 0; i < unsampled; i += 1) {
       tell(
         notes,
         entry.line,
         'not_sampled',
-        "span not sampled (sample_ratio, or the caller's traceparent says not sampled); metrics still count it",
+        "span sampled away (sample_ratio, the `sampling` rules, or the caller's traceparent); metrics still count it",
       );
     }
   }
@@ -108,7 +108,7 @@ export async function replay(options: ReplayOptions): Promise<RunReport> {
     input: options.inputName,
     entries,
     calls,
-    sampled: sinks.counter.sampled,
+    sampled: pipeline.samplingCounts.kept,
     skips,
     notes,
   };

@@ -1,7 +1,6 @@
 // Where replay records. Export mode borrows the plugin's own process-wide exporters; print mode
 // builds the same providers (resource, sampler, span limits, cardinality limits) with in-memory
 // exporters instead of OTLP ones: export mode minus the network.
-import { TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -9,10 +8,9 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
+  AlwaysOnSampler,
   InMemorySpanExporter,
-  ParentBasedSampler,
   SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import type { Config } from '../../schemas/config';
@@ -27,34 +25,13 @@ import { sharedSinks, type TelemetrySinks } from '../pipeline/pipeline';
 import { resolveMetricSettings, resolveTraceSettings } from '../pipeline/settings';
 import { registerSelfMetrics } from '../selfobs/self-metrics';
 
-/** Counts the spans the sampler kept and dropped (the pipeline records spans and forgets them). */
-export class SamplingCounter implements Tracer {
-  sampled = 0;
-  unsampled = 0;
-  constructor(private readonly inner: Tracer) {}
-
-  startSpan(...args: Parameters<Tracer['startSpan']>): Span {
-    const span = this.inner.startSpan(...args);
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) this.sampled += 1;
-    else this.unsampled += 1;
-    return span;
-  }
-
-  // Not used by the pipeline (it records finished calls with explicit times); delegated as is.
-  startActiveSpan: Tracer['startActiveSpan'] = (...args: unknown[]) =>
-    (this.inner.startActiveSpan as (...a: unknown[]) => unknown).apply(this.inner, args);
-}
-
 export interface CountedSinks {
   readonly sinks: TelemetrySinks;
-  readonly counter: SamplingCounter;
 }
 
 /** The plugin's exporters for this config (OTLP, and Prometheus when its port is set). */
 export function exportSinks(config: Config, env: NodeJS.ProcessEnv): CountedSinks {
-  const shared = sharedSinks(config, env);
-  const counter = new SamplingCounter(shared.tracer);
-  return { sinks: { ...shared, tracer: counter }, counter };
+  return { sinks: sharedSinks(config, env) };
 }
 
 export interface LocalSinks extends CountedSinks {
@@ -71,9 +48,8 @@ export function localSinks(config: Config, env: NodeJS.ProcessEnv): LocalSinks {
   const traces = new TracerProvider({
     resource: telemetryResource(traceSettings.serviceName, traceSettings.resourceAttributes),
     spanLimits: SPAN_LIMITS,
-    sampler: new ParentBasedSampler({
-      root: new TraceIdRatioBasedSampler(traceSettings.sampleRatio),
-    }),
+    // The pipeline makes the sampling decision, as in export mode.
+    sampler: new AlwaysOnSampler(),
     spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
   const metricsReader = new PeriodicExportingMetricReader({
@@ -88,15 +64,13 @@ export function localSinks(config: Config, env: NodeJS.ProcessEnv): LocalSinks {
   });
   const meter = meters.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
   // No exporter is live in print mode, and the gauge says so.
-  registerSelfMetrics(meter, () => ({ traces: 0, metrics: 0 }));
-  const counter = new SamplingCounter(traces.getTracer(PACKAGE_NAME, PACKAGE_VERSION));
+  registerSelfMetrics(meter, () => ({ traces: 0, metrics: 0, logs: 0 }));
   return {
     sinks: {
-      tracer: counter,
+      tracer: traces.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
       instruments: [createMetricInstruments(meter)],
       release: () => Promise.resolve(),
     },
-    counter,
     spans,
     metricsReader,
     shutdown: async () => {

@@ -4,7 +4,7 @@
 import { logger, type Logger } from './logger';
 
 export type SkipReason = 'no_ai_data' | 'unparsable_log' | 'invalid_config' | 'handler_error';
-export type Signal = 'traces' | 'metrics';
+export type Signal = 'traces' | 'metrics' | 'logs';
 
 export interface SelfCounts {
   readonly skipped: Readonly<Record<SkipReason, number>>;
@@ -13,6 +13,10 @@ export interface SelfCounts {
   /** Spans that were in an export request that failed. */
   readonly spansLostInFailedExports: number;
   readonly exportFailures: Readonly<Record<Signal, number>>;
+  /** Content events refused because the log export queue was full (in count or bytes). */
+  readonly eventsDropped: number;
+  /** Content events that were in a log export request that failed. */
+  readonly eventsLostInFailedExports: number;
 }
 
 export class SelfObservability {
@@ -24,7 +28,9 @@ export class SelfObservability {
   };
   private dropped = 0;
   private lost = 0;
-  private readonly failures: Record<Signal, number> = { traces: 0, metrics: 0 };
+  private readonly failures: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
+  private eventsDropped = 0;
+  private eventsLost = 0;
 
   constructor(private readonly log: Logger = logger) {}
 
@@ -34,6 +40,8 @@ export class SelfObservability {
       spansDropped: this.dropped,
       spansLostInFailedExports: this.lost,
       exportFailures: { ...this.failures },
+      eventsDropped: this.eventsDropped,
+      eventsLostInFailedExports: this.eventsLost,
     };
   }
 
@@ -61,14 +69,27 @@ export class SelfObservability {
     );
   }
 
+  /** A content event the bounded log export queue had no room for. */
+  eventDropped(held: { readonly records: number; readonly bytes: number }): void {
+    this.eventsDropped += 1;
+    this.log.limited(
+      'warn',
+      'event-queue-full',
+      `event queue full (${held.records} events, ${Math.round(held.bytes / 1048576)} MiB waiting for export): dropping content events, ${this.eventsDropped} dropped so far`,
+    );
+  }
+
   /** An OTLP export request that failed after the exporter's retries. */
-  exportFailed(signal: Signal, reason: string, spansLost = 0): void {
+  exportFailed(signal: Signal, reason: string, itemsLost = 0): void {
     this.failures[signal] += 1;
-    this.lost += spansLost;
+    if (signal === 'logs') this.eventsLost += itemsLost;
+    else this.lost += itemsLost;
     const what =
       signal === 'traces'
-        ? `span export failed (${spansLost} spans lost, ${this.failures.traces} failed exports so far)`
-        : `metric export failed (${this.failures.metrics} failed exports so far)`;
+        ? `span export failed (${itemsLost} spans lost, ${this.failures.traces} failed exports so far)`
+        : signal === 'logs'
+          ? `event export failed (${itemsLost} events lost, ${this.failures.logs} failed exports so far)`
+          : `metric export failed (${this.failures.metrics} failed exports so far)`;
     this.log.limited('warn', `${signal}-export-failed`, `${what}: ${reason}`);
   }
 }

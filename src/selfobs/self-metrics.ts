@@ -6,6 +6,7 @@ import { selfObs, type SelfObservability, type Signal } from './recorder';
 
 export const METRIC_SELF_REQUESTS_SKIPPED = 'kong.genai_otel.requests.skipped' as const;
 export const METRIC_SELF_SPANS_DROPPED = 'kong.genai_otel.spans.dropped' as const;
+export const METRIC_SELF_EVENTS_DROPPED = 'kong.genai_otel.events.dropped' as const;
 export const METRIC_SELF_EXPORT_FAILURES = 'kong.genai_otel.export.failures' as const;
 export const METRIC_SELF_EXPORTERS_ACTIVE = 'kong.genai_otel.exporters.active' as const;
 
@@ -39,6 +40,17 @@ export function registerSelfMetrics(
       result.observe(counts.spansLostInFailedExports, { reason: 'export_failed' });
     });
   meter
+    .createObservableCounter(METRIC_SELF_EVENTS_DROPPED, {
+      unit: '{event}',
+      description:
+        'Content log events dropped because the export queue was full, or lost in failed exports.',
+    })
+    .addCallback(result => {
+      const counts = recorder.counts;
+      result.observe(counts.eventsDropped, { reason: 'queue_full' });
+      result.observe(counts.eventsLostInFailedExports, { reason: 'export_failed' });
+    });
+  meter
     .createObservableCounter(METRIC_SELF_EXPORT_FAILURES, {
       unit: '{export}',
       description: 'OTLP export requests that failed after retries, by signal.',
@@ -47,6 +59,7 @@ export function registerSelfMetrics(
       const failures = recorder.counts.exportFailures;
       result.observe(failures.traces, { signal: 'traces' });
       result.observe(failures.metrics, { signal: 'metrics' });
+      result.observe(failures.logs, { signal: 'logs' });
     });
   meter
     .createObservableGauge(METRIC_SELF_EXPORTERS_ACTIVE, {
@@ -57,5 +70,6 @@ export function registerSelfMetrics(
       const live = liveExporters();
       result.observe(live.traces, { signal: 'traces' });
       result.observe(live.metrics, { signal: 'metrics' });
+      result.observe(live.logs, { signal: 'logs' });
     });
 }

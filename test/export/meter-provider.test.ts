@@ -365,6 +365,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     recordMetricPoints(pointsOf(CALLS), lease.instruments);
     await forceFlushMeterProviders();
     assert.deepEqual(selfMetricNames(receiver.requests[0]!), [
+      'kong.genai_otel.events.dropped',
       'kong.genai_otel.export.failures',
       'kong.genai_otel.exporters.active',
       'kong.genai_otel.requests.skipped',

@@ -262,7 +262,7 @@ describe('OTLP receiver', () => {
     assert.ok(dripped.ms >= 45, `drip took ${dripped.ms} ms`);
 
     r.setFault('ok');
-    const unknown = await post(`${r.url}/v1/logs`);
+    const unknown = await post(`${r.url}/v1/profiles`);
     assert.ok('status' in unknown && unknown.status === 404);
 
     assert.equal(r.requestCount('/v1/traces'), 5);

@@ -70,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         config: {
           traces_endpoint: receiver.tracesUrl,
           metrics_endpoint: receiver.metricsUrl,
+          logs_endpoint: receiver.logsUrl,
           scheduled_delay_ms: 20,
           metrics_export_interval_ms: 3_600_000,
           ...config,

@@ -29,6 +29,8 @@ describe('bad configs through the real plugin server', () => {
     ['b0000000-0000-4000-8000-000000000004', 'traces_endpoint', 'file:///etc/passwd'],
     ['b0000000-0000-4000-8000-000000000005', 'timeout_ms', -5],
     ['b0000000-0000-4000-8000-000000000006', 'sample_ratio', 'all'],
+    // A credential header as an attribute: Kong's map schema cannot refuse it, zod does.
+    ['b0000000-0000-4000-8000-000000000007', 'header_attributes', { Authorization: 'user.id' }],
   ];
 
   it('disables only the bad instance: one line naming the field, nothing emitted, events complete', async () => {

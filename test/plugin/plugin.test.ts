@@ -185,6 +185,7 @@ describe('one span per AI Proxy call', () => {
       'kong.plugin.id': '6e7c40f6-0000-4000-8000-000000000001',
       'kong.trace_id': 'aaaabbbbccccddddeeeeffff00001111',
       'kong.gen_ai.request.mode': 'oneshot',
+      'kong.gen_ai.sampling.reason': 'ratio',
       'gen_ai.usage.cost': 0.0000195,
       'kong.gen_ai.cost.source': 'kong',
       'gen_ai.system': 'openai',

@@ -105,16 +105,23 @@ describe('genai-otel command line', () => {
       );
     });
 
-    it('applies the config in print mode: sample_ratio 0 prints only the span whose caller sampled it', async () => {
+    it('applies the config in print mode: sample_ratio 0 prints the caller-sampled span and the error', async () => {
       const config = file('ratio0.yaml', 'sample_ratio: 0\n');
       const run = await runBuiltCli(['replay', SAMPLES, '--config', config]);
       assert.equal(run.code, 0, run.stderr);
-      // Parent-based sampling, as in the plugin: the first sample's traceparent is sampled.
+      // As in the plugin: the first sample's traceparent is sampled, and errors are always kept.
       const spans = run.stdout.split('\n').filter(l => l.startsWith('span '));
-      assert.equal(spans.length, 1);
+      assert.equal(spans.length, 2);
       assert.match(spans[0]!, /trace=4bf92f3577b34da6a3ce929d0e0e4736/);
+      assert.match(spans[1]!, / ERROR /);
       assert.match(run.stdout, /metric ai_llm_requests_total: total=7 /);
-      assert.match(run.stderr, /1 span and the metric totals printed; 6 spans not sampled/);
+      assert.match(run.stderr, /2 spans and the metric totals printed; 5 spans not sampled/);
+      const strict = file(
+        'ratio0-no-errors.yaml',
+        'sample_ratio: 0\nsampling:\n  keep_errors: false\n',
+      );
+      const noErrors = await runBuiltCli(['replay', SAMPLES, '--config', strict]);
+      assert.equal(noErrors.stdout.split('\n').filter(l => l.startsWith('span ')).length, 1);
     });
 
     it('--json prints the OTLP/JSON requests: resource from OTEL_SERVICE_NAME, every attribute, content redacted', async () => {
