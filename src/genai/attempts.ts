@@ -35,7 +35,7 @@ export function upstreamAttempts(
       routeType: label(t?.route_type),
       status: status(attempt?.code) ?? statuses[statuses.length - back],
       state: label(attempt?.state),
-      startMs: num(attempt?.balancer_start),
+      startMs: epochMs(num(attempt?.balancer_start)),
     };
   });
   return { answered: attempts[attempts.length - 1], failed: attempts.slice(0, -1) };
@@ -60,3 +60,7 @@ const port = (v: unknown): number | undefined => {
 
 /** Names from the log become attributes: capped like models and providers. */
 const label = (v: unknown): string | undefined => name(v)?.slice(0, 256);
+
+/** An epoch-ms time a span event can carry (2001..2286), else none (docs/design.md#timing-rules). */
+const epochMs = (v: number | undefined): number | undefined =>
+  v !== undefined && v >= 1e12 && v <= 1e13 ? v : undefined;

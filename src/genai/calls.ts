@@ -122,7 +122,11 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     cached: num(promptDetails?.cached_tokens) ?? num(inputDetails?.cached_tokens),
     reasoning: num(completionDetails?.reasoning_tokens) ?? num(outputDetails?.reasoning_tokens),
   };
-  const attempts = upstreamAttempts(entry.table?.tried_targets, shared.tries, shared.upstreamStatusText);
+  const attempts = upstreamAttempts(
+    entry.table?.tried_targets,
+    shared.tries,
+    shared.upstreamStatusText,
+  );
   const answered = attempts.answered;
   const kongCost = num(usage.cost);
   const latencies = shared.latencies;

@@ -88,8 +88,10 @@ function facts(t: Obj): Record<string, string | number | boolean> {
   let n = 0;
   for (const [key, value] of Object.entries(t)) {
     if (n >= MAX_FACTS) break;
-    if (NAMED_OR_HIDDEN.has(key) || SECRET_KEY.test(key) || !/^[a-z0-9_]{1,64}$/.test(key)) continue;
-    if (typeof value === 'boolean' || num(value) !== undefined) out[key] = value as number | boolean;
+    if (NAMED_OR_HIDDEN.has(key) || SECRET_KEY.test(key) || !/^[a-z0-9_]{1,64}$/.test(key))
+      continue;
+    if (typeof value === 'boolean' || num(value) !== undefined)
+      out[key] = value as number | boolean;
     else if (typeof value === 'string' && value !== '') out[key] = value.slice(0, MAX_FACT_LENGTH);
     else continue;
     n += 1;

@@ -4,7 +4,18 @@
 import { sharedFacts } from './calls';
 import { callTiming } from './call-timing';
 import { guardVerdicts } from './guards';
-import { arr, bool, count, int, name, num, obj, parseJsonText, str, type Obj } from './payloads/json';
+import {
+  arr,
+  bool,
+  count,
+  int,
+  name,
+  num,
+  obj,
+  parseJsonText,
+  str,
+  type Obj,
+} from './payloads/json';
 import type { CallOutcome, GuardVerdict, KongContext } from './types';
 
 /** Facts of the HTTP request every record of one log shares. */

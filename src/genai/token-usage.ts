@@ -1,13 +1,7 @@
 // Token counts of a call: Kong's `usage`, or the provider's own numbers when the logged response
 // carries them (docs/design.md#token-rules: Kong recomputes total = prompt + completion and drops
 // reasoning tokens).
-import type {
-  ProviderUsage,
-  RequestMode,
-  ResponseFacts,
-  TokenDetails,
-  TokenUsage,
-} from './types';
+import type { ProviderUsage, RequestMode, ResponseFacts, TokenDetails, TokenUsage } from './types';
 
 /** Kong's `usage` table, both spellings (3.7 logged `prompt_token`/`completion_token`). */
 export interface KongUsage {

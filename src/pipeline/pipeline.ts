@@ -7,6 +7,7 @@ import { acquireMeterInstruments } from '../export/meter-provider';
 import { acquireTracer } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable } from '../genai/cost';
+import { requestRecords, type RequestRecords } from '../genai/request-records';
 import type { LlmCall } from '../genai/types';
 import { contentAttributes } from '../instrumentation/content-attributes';
 import type { MetricInstruments } from '../instrumentation/metric-instruments';
@@ -15,7 +16,11 @@ import {
   recordMetricPoints,
   type MetricFamily,
 } from '../instrumentation/metric-points';
+import { callEvents, type ContentCleaner } from '../instrumentation/call-events';
+import { recordRequestSpan } from '../instrumentation/record-request-span';
 import { recordSpan } from '../instrumentation/record-span';
+import { guardBlockPoints, requestMetricPoints } from '../instrumentation/request-metric-points';
+import { requestSpans } from '../instrumentation/request-spans';
 import { ContentSanitizer } from '../instrumentation/redaction';
 import type { SemconvMode } from '../instrumentation/semconv-mode';
 import { spanAttributes, spanName } from '../instrumentation/span-attributes';
@@ -89,11 +94,14 @@ export class Pipeline {
   /** Processes one already-decoded serialized log. */
   processLog(log: unknown): readonly LlmCall[] {
     const calls = callsFromLog(log);
-    if (calls.length === 0) {
+    // MCP, A2A and guard-blocked requests (docs/design.md#mcp-and-a2a): not LLM calls, but AI data.
+    const records = requestRecords(log, calls.length > 0);
+    if (calls.length === 0 && records === undefined) {
       selfObs.skipped('no_ai_data');
       return calls;
     }
     for (const call of calls) this.record(call);
+    if (records !== undefined) this.recordRequest(records);
     return calls;
   }
 
@@ -119,6 +127,7 @@ export class Pipeline {
         call.traceparent === undefined
           ? undefined
           : (parseTraceParent(call.traceparent) ?? undefined),
+      events: callEvents(call, this.cleaner),
     });
     // Metrics count every call, sampled or not.
     const points = metricPointsFor(call, {
@@ -128,6 +137,25 @@ export class Pipeline {
       cost: cost?.value,
       costSource: cost?.source,
     });
+    if (call.guards !== undefined && this.families.has('gen_ai')) {
+      points.push(...guardBlockPoints(call.guards));
+    }
     recordMetricPoints(points, this.sinks.instruments);
+  }
+
+  /** Content cleaner for guard texts and MCP tool data: present only with capture on. */
+  private get cleaner(): ContentCleaner {
+    const sanitizer = this.sanitizer;
+    return sanitizer === undefined ? undefined : text => sanitizer.clean(text);
+  }
+
+  private recordRequest(records: RequestRecords): void {
+    const { traceparent, kong } = records.context;
+    const parent =
+      traceparent === undefined ? undefined : (parseTraceParent(traceparent) ?? undefined);
+    for (const spec of requestSpans(records, this.cleaner)) {
+      recordRequestSpan(this.sinks.tracer, spec, parent, kong.traceId);
+    }
+    recordMetricPoints(requestMetricPoints(records, this.families), this.sinks.instruments);
   }
 }
