@@ -91,7 +91,7 @@ function pushGenAiPoints(
   costSource: CallCost['source'] | undefined,
   opts: MetricPointOptions,
 ): void {
-  const { usage, timing, outcome, response } = call;
+  const { usage, timing, outcome } = call;
   // Error responses carry no usage: Kong's zero counts there are not measurements.
   const tokensKnown = (n: number | undefined): n is number =>
     n !== undefined && (n > 0 || !outcome.isError);
@@ -137,6 +137,20 @@ function pushGenAiPoints(
     }
   }
 
+  // The two OpenLLMetry metrics are not in the conventions: `legacy` and `both` only.
+  if (emitsLegacy(opts.mode)) pushOpenLlmetryPoints(points, call, sets);
+
+  if (cost !== undefined && cost > 0) {
+    const attributes =
+      costSource === undefined
+        ? sets.cost
+        : variant(sets, 'cost', K.ATTR_KONG_GEN_AI_COST_SOURCE, costSource);
+    push(points, K.METRIC_KONG_GEN_AI_LLM_COST, cost, attributes);
+  }
+}
+
+function pushOpenLlmetryPoints(points: MetricPoint[], call: LlmCall, sets: AttributeSets): void {
+  const { response } = call;
   // One add per choice: the choice count is the number of adds, never a separate total.
   for (const choice of response.choices ?? []) {
     const attributes =
@@ -153,14 +167,6 @@ function pushGenAiPoints(
       response.embeddingDimension,
       sets.models,
     );
-  }
-
-  if (cost !== undefined && cost > 0) {
-    const attributes =
-      costSource === undefined
-        ? sets.cost
-        : variant(sets, 'cost', K.ATTR_KONG_GEN_AI_COST_SOURCE, costSource);
-    push(points, K.METRIC_KONG_GEN_AI_LLM_COST, cost, attributes);
   }
 }
 
