@@ -26,7 +26,7 @@ export const METRIC_KONG_GEN_AI_LLM_COST = 'kong.gen_ai.llm.cost' as const;
 /** The cost in `latest` mode: the conventions define no cost attribute, so it is ours. */
 export const ATTR_KONG_GEN_AI_USAGE_COST = 'kong.gen_ai.usage.cost' as const;
 /** Token details without a conventions name: `kong.gen_ai.usage.<detail>` (input_audio_tokens...). */
-export const ATTR_KONG_GEN_AI_USAGE_DETAIL_PREFIX = 'kong.gen_ai.usage' as const;
+export const KONG_GEN_AI_USAGE_PREFIX = 'kong.gen_ai.usage' as const;
 /** Service tier of a non-OpenAI provider (the `openai.*` names are for OpenAI only). */
 export const ATTR_KONG_GEN_AI_RESPONSE_SERVICE_TIER = 'kong.gen_ai.response.service_tier' as const;
 export const ATTR_KONG_GEN_AI_UPSTREAM_FAILED_ATTEMPTS =

@@ -74,7 +74,6 @@ export const METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN =
 export const METRIC_GEN_AI_CLIENT_GENERATION_CHOICES = 'gen_ai.client.generation.choices' as const;
 export const METRIC_LLM_OPENAI_EMBEDDINGS_VECTOR_SIZE =
   'llm.openai.embeddings.vector_size' as const;
-export const ATTR_GEN_AI_RESPONSE_FINISH_REASON = 'gen_ai.response.finish_reason' as const;
 
 // --- latest (semconv v1.41.0), added for complete client coverage ---
 export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS =

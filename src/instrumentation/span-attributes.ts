@@ -155,6 +155,6 @@ function usageDetails(
   const details = usage.details;
   if (details === undefined) return;
   for (const [field, suffix] of DETAIL_NAMES) {
-    set(`${K.ATTR_KONG_GEN_AI_USAGE_DETAIL_PREFIX}.${suffix}`, details[field]);
+    set(`${K.KONG_GEN_AI_USAGE_PREFIX}.${suffix}`, details[field]);
   }
 }
