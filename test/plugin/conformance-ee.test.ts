@@ -183,6 +183,9 @@ describe('conformance: Kong EE 3.11-3.15 logs (kong-ai-3.10-plus)', { skip }, ()
       assert.equal(a['kong.gen_ai.response.service_tier'], 'standard');
       assert.equal(a['kong.gen_ai.usage.cost'], kongCost);
       assert.equal(a['server.address'], 'api.anthropic.com');
+      // The native Anthropic response body Kong passed through.
+      assert.equal(a['gen_ai.response.id'], 'msg_01XyZAbCdEfGhIjKlMnOpQrS');
+      assert.deepEqual(a['gen_ai.response.finish_reasons'], ['end_turn']);
     });
   }
 

@@ -186,6 +186,7 @@ describe('one span per AI Proxy call', () => {
       'kong.trace_id': 'aaaabbbbccccddddeeeeffff00001111',
       'kong.gen_ai.request.mode': 'oneshot',
       'gen_ai.usage.cost': 0.0000195,
+      'kong.gen_ai.usage.cost': 0.0000195,
       'kong.gen_ai.cost.source': 'kong',
       'gen_ai.system': 'openai',
       'llm.request.type': 'chat',

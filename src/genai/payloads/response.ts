@@ -29,7 +29,7 @@ function readResponse(o: Obj): ResponseFacts {
     id: name(o.id),
     model: name(o.model),
     operation: operationOf(o.object, data),
-    choices: readChoices(o.choices),
+    choices: readChoices(o.choices) ?? anthropicChoices(o),
     systemFingerprint: name(o.system_fingerprint),
     usage: readUsage(obj(o.usage)),
     promptFilterResults: filterText(o.prompt_filter_results ?? o.prompt_annotations),
@@ -66,6 +66,27 @@ function readChoices(v: unknown): Choice[] | undefined {
     );
   }
   return out.length === 0 ? undefined : out;
+}
+
+/**
+ * A native Anthropic Messages response (EE 3.13+ `llm_format: anthropic` passes it through):
+ * one choice from `content[]` text blocks and `stop_reason`.
+ */
+function anthropicChoices(o: Obj): Choice[] | undefined {
+  if (o.type !== 'message') return undefined;
+  const blocks = arr(o.content) ?? [];
+  const texts = blocks
+    .map(b => obj(b))
+    .filter(b => b?.type === 'text')
+    .map(b => str(b?.text))
+    .filter((t): t is string => t !== undefined);
+  return [
+    defined<Choice>({
+      index: 0,
+      finishReason: name(o.stop_reason),
+      message: texts.length === 0 ? undefined : message('assistant', texts.join('\n')),
+    }),
+  ];
 }
 
 /** Chat choices carry `message` (`delta` in chunks); text completions carry `text`. */
