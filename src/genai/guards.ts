@@ -52,7 +52,32 @@ export function guardVerdicts(ai: Obj | undefined): GuardVerdict[] {
     const table = obj(ai[key]);
     if (table !== undefined) out.push(verdict(key, table));
   }
+  const audit = azureAudit(obj(obj(ai.audit)?.azure_content_safety));
+  if (audit !== undefined) out.push(audit);
   return out;
+}
+
+/**
+ * `ai.audit.azure_content_safety.<Category>`: one key per category over its threshold, valued by
+ * the rejection level (a number per Kong's table, a string in its example: both accepted).
+ */
+function azureAudit(t: Obj | undefined): GuardVerdict | undefined {
+  if (t === undefined) return undefined;
+  const facts: Record<string, string | number> = {};
+  for (const [category, level] of Object.entries(t).slice(0, MAX_FACTS)) {
+    const key = category.toLowerCase();
+    if (!/^[a-z0-9_]{1,64}$/.test(key)) continue;
+    const value = num(level) ?? name(level)?.slice(0, MAX_FACT_LENGTH);
+    if (value !== undefined) facts[`category_${key}`] = value;
+  }
+  const categories = Object.keys(facts);
+  if (categories.length === 0) return undefined;
+  return {
+    name: 'azure-content-safety-audit',
+    blocked: true,
+    blockReason: categories.map(c => c.slice('category_'.length)).join(','),
+    facts,
+  };
 }
 
 function verdict(key: string, t: Obj): GuardVerdict {

@@ -77,6 +77,15 @@ describe('guard verdicts', () => {
     assert.deepEqual(sanitizer!.facts, { pii_identified: 1 });
   });
 
+  it("reads Azure Content Safety's audit categories, numbers or strings", () => {
+    const [audit] = guardVerdicts({
+      audit: { azure_content_safety: { Hate: 'High', Violence: 4, 'Bad Key!': 1 } },
+    });
+    assert.equal(audit?.blocked, true);
+    assert.equal(audit?.blockReason, 'hate,violence');
+    assert.deepEqual(audit?.facts, { category_hate: 'High', category_violence: 4 });
+  });
+
   it('a guarded call carries its verdicts and the judge score; the judge is no call', () => {
     const calls = callsFromLog(eeGuardedJudgedLog());
     assert.equal(calls.length, 1);
