@@ -103,5 +103,10 @@ export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.durati
 export const METRIC_MCP_SERVER_OPERATION_DURATION = 'mcp.server.operation.duration' as const;
 
 // --- legacy (OpenLLMetry) ---
+/** OpenLLMetry's (Traceloop semantic conventions 0.27) underscore forms of the cache counts. */
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_read_input_tokens' as const;
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_creation_input_tokens' as const;
 /** OpenLLMetry's attribute of the choices counter. */
 export const ATTR_LLM_RESPONSE_FINISH_REASON = 'llm.response.finish_reason' as const;

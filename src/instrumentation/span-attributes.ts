@@ -87,6 +87,8 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS, usage.inputTokens);
     set(S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, usage.outputTokens);
     set(S.ATTR_LLM_USAGE_TOTAL_TOKENS, usage.totalTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY, usage.cachedInputTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY, usage.cacheCreationInputTokens);
     set(S.ATTR_GEN_AI_OPENAI_API_BASE, server.apiBase);
     set(S.ATTR_GEN_AI_OPENAI_API_VERSION, server.apiVersion);
     set(S.ATTR_GEN_AI_OPENAI_SYSTEM_FINGERPRINT, res.systemFingerprint);

@@ -179,6 +179,8 @@ describe('conformance: Kong EE 3.11-3.15 logs (kong-ai-3.10-plus)', { skip }, ()
       assert.equal(a['gen_ai.usage.input_tokens'], 12114);
       assert.equal(a['gen_ai.usage.cache_read.input_tokens'], 10240);
       assert.equal(a['gen_ai.usage.cache_creation.input_tokens'], 1850);
+      assert.equal(a['gen_ai.usage.cache_creation_input_tokens'], 1850, 'legacy name (both mode)');
+      assert.equal(a['gen_ai.usage.cache_read_input_tokens'], 10240);
       assert.equal(a['gen_ai.usage.output_tokens'], 410);
       assert.equal(a['kong.gen_ai.response.service_tier'], 'standard');
       assert.equal(a['kong.gen_ai.usage.cost'], kongCost);
