@@ -186,6 +186,7 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     cache: cacheInfo(entry.cache),
     traceparent: shared.traceparent,
     ...(loggedMode === undefined ? {} : { kongRequestMode: loggedMode.slice(0, 32) }),
+    ...(answered?.routeType === undefined ? {} : { routeType: answered.routeType }),
     ...(attempts.failed.length > 0 ? { failedAttempts: attempts.failed } : {}),
   };
 }

@@ -209,6 +209,8 @@ export interface LlmCall {
   readonly traceparent?: string;
   /** `meta.request_mode` exactly as Kong logged it (EE 3.12+), for Kong's `request_mode` label. */
   readonly kongRequestMode?: string;
+  /** Kong route type of the target that answered (EE 3.11+ `tried_targets`: `llm/v1/chat`...). */
+  readonly routeType?: string;
   /** Upstream attempts that failed before the one that answered (EE 3.11+ `tried_targets`). */
   readonly failedAttempts?: readonly UpstreamAttempt[];
   /** Guard and helper plugins' verdicts logged next to the call (EE 3.10+). */

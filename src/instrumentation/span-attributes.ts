@@ -77,6 +77,7 @@ export function spanAttributes(
     set(`${filterPrefix}.${choice.index}.content_filter_results`, choice.contentFilterResults);
   });
   usageDetails(usage, set);
+  set(K.ATTR_KONG_GEN_AI_UPSTREAM_ROUTE_TYPE, call.routeType);
   if (call.failedAttempts !== undefined) {
     set(K.ATTR_KONG_GEN_AI_UPSTREAM_FAILED_ATTEMPTS, call.failedAttempts.length);
   }

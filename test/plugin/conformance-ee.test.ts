@@ -86,6 +86,7 @@ describe('conformance: Kong EE 3.11-3.15 logs (kong-ai-3.10-plus)', { skip }, ()
     assert.equal(a['server.address'], 'acme-eastus.openai.azure.com');
     assert.equal(a['server.port'], 443);
     assert.equal(a['kong.gen_ai.upstream.failed_attempts'], 1);
+    assert.equal(a['kong.gen_ai.upstream.route_type'], 'llm/v1/chat');
     assert.equal(span!.status.code, 'STATUS_CODE_UNSET', 'the call succeeded on the second target');
     const attempts = span!.events.filter(e => e.name === 'kong.gen_ai.upstream.attempt');
     assert.equal(attempts.length, 1);
