@@ -91,6 +91,13 @@ const PricingEntry = z
       .min(0)
       .nullish()
       .describe('Price per 1M cached input tokens; unset: the input price.'),
+    cache_write: z
+      .number()
+      .min(0)
+      .nullish()
+      .describe(
+        'Price per 1M cache-write (cache-creation) input tokens, e.g. Anthropic prompt caching; unset: the input price.',
+      ),
   })
   .describe('One price-table entry.');
 

@@ -13,6 +13,8 @@ export interface AiEntry {
   readonly usage: Table;
   readonly payload?: Table;
   readonly cache?: Table;
+  /** The whole child table (`tried_targets` and other plugins' children live next to `meta`). */
+  readonly table?: Table;
 }
 
 export function findAiEntries(ai: unknown): AiEntry[] {
@@ -24,7 +26,8 @@ export function findAiEntries(ai: unknown): AiEntry[] {
   const entries: AiEntry[] = [];
   for (const [key, value] of Object.entries(table)) {
     const child = obj(value);
-    if (child === undefined) continue;
+    // The judge's entry scores another call (docs/design.md#guards-and-judges): not a call itself.
+    if (child === undefined || key === 'ai-llm-as-judge') continue;
     const meta = obj(child.meta);
     const usage = obj(child.usage);
     if (meta === undefined || usage === undefined) continue;
@@ -34,13 +37,21 @@ export function findAiEntries(ai: unknown): AiEntry[] {
       usage,
       payload: obj(child.payload) ?? sharedPayload,
       cache: obj(child.cache),
+      table: child,
     });
   }
   if (entries.length === 0) {
     const meta = obj(table.meta);
     const usage = obj(table.usage);
     if (meta !== undefined && usage !== undefined) {
-      entries.push({ source: '', meta, usage, payload: sharedPayload, cache: obj(table.cache) });
+      entries.push({
+        source: '',
+        meta,
+        usage,
+        payload: sharedPayload,
+        cache: obj(table.cache),
+        table,
+      });
     }
   }
   return entries;

@@ -43,20 +43,24 @@ export function callTiming(input: TimingInputs, now: () => number = Date.now): C
       : now() - (requestMs ?? 0);
   const startMs = startedAt + kongMs;
 
+  const llmLatencyMs = span(input.llmLatency);
+  const withLlm = (t: CallTiming): CallTiming =>
+    llmLatencyMs === undefined ? t : { ...t, llmLatencyMs };
+  // A realtime session lasts as long as the WebSocket: the request's whole time after Kong's own.
   if (input.mode === 'stream') {
     const ttft = span(input.timeToFirstToken) ?? span(latencies.proxy);
     const generation = span(latencies.receive);
     if (ttft !== undefined || generation !== undefined) {
-      return {
+      return withLlm({
         startMs,
         durationMs: (ttft ?? 0) + (generation ?? 0),
         timeToFirstTokenMs: ttft,
         generationMs: generation,
-      };
+      });
     }
-  } else {
-    const duration = span(input.llmLatency) ?? span(latencies.proxy);
-    if (duration !== undefined) return { startMs, durationMs: duration };
+  } else if (input.mode === 'oneshot') {
+    const duration = llmLatencyMs ?? span(latencies.proxy);
+    if (duration !== undefined) return withLlm({ startMs, durationMs: duration });
   }
-  return { startMs, durationMs: Math.max(0, (requestMs ?? 0) - kongMs) };
+  return withLlm({ startMs, durationMs: Math.max(0, (requestMs ?? 0) - kongMs) });
 }

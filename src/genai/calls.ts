@@ -1,7 +1,11 @@
 // Serialized Kong log -> LlmCall[]: one call per AI entry (all Kong log shapes), with the facts
 // of its payloads, timings, tokens and Kong context. Total: never throws on any input.
 import { findAiEntries, type AiEntry } from './ai-entries';
+import { upstreamAttempts } from './attempts';
 import { callTiming } from './call-timing';
+import { evaluations } from './evaluations';
+import { guardVerdicts } from './guards';
+import { tokenDetails } from './payloads/response';
 import { operationFromPath } from './payloads/operation';
 import { arr, num, obj, parseJsonText, str } from './payloads/json';
 import { parseRequestPayload } from './payloads/request';
@@ -38,11 +42,23 @@ export function callsFromLog(log: unknown): LlmCall[] {
   const entries = findAiEntries(root.ai);
   if (entries.length === 0) return [];
   const shared = sharedFacts(root);
-  return entries.map(entry => buildCall(entry, shared));
+  const calls = entries.map(entry => buildCall(entry, shared));
+  // Guards and judges describe the request's LLM call: they go with the first one (`proxy`).
+  const ai = obj(root.ai);
+  const guards = guardVerdicts(ai);
+  const scores = evaluations(ai);
+  if (guards.length === 0 && scores.length === 0) return calls;
+  const first = calls[0]!;
+  calls[0] = {
+    ...first,
+    ...(guards.length > 0 ? { guards } : {}),
+    ...(scores.length > 0 ? { evaluations: scores } : {}),
+  };
+  return calls;
 }
 
 /** Facts of the request that every AI entry of the log shares. */
-interface SharedFacts {
+export interface SharedFacts {
   readonly kong: Omit<KongContext, 'pluginId'>;
   readonly outcome: CallOutcome;
   readonly traceparent?: string;
@@ -51,9 +67,11 @@ interface SharedFacts {
   readonly upstreamPort?: number;
   readonly latencies: Table;
   readonly startedAt?: number;
+  readonly tries?: unknown;
+  readonly upstreamStatusText?: unknown;
 }
 
-function sharedFacts(root: Table): SharedFacts {
+export function sharedFacts(root: Table): SharedFacts {
   const request = obj(root.request);
   const response = obj(root.response);
   const route = obj(root.route);
@@ -80,6 +98,8 @@ function sharedFacts(root: Table): SharedFacts {
     upstreamPort: intLike(lastTry?.port),
     latencies: obj(root.latencies) ?? {},
     startedAt: num(root.started_at),
+    tries,
+    upstreamStatusText: root.upstream_status,
   };
 }
 
@@ -92,11 +112,22 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
   const responseBody = payloadValue(entry.payload?.response);
   const response: ResponseFacts =
     responseBody === undefined ? {} : parseResponsePayload(responseBody);
-  const mode = requestMode(str(meta.request_mode), request, shared.contentType);
+  const loggedMode = str(meta.request_mode);
+  const mode = requestMode(loggedMode, request, shared.contentType);
+  const promptDetails = obj(usage.prompt_tokens_details);
+  const completionDetails = obj(usage.completion_tokens_details);
+  const inputDetails = obj(usage.input_tokens_details);
+  const outputDetails = obj(usage.output_tokens_details);
   const details = {
-    cached: num(obj(usage.prompt_tokens_details)?.cached_tokens),
-    reasoning: num(obj(usage.completion_tokens_details)?.reasoning_tokens),
+    cached: num(promptDetails?.cached_tokens) ?? num(inputDetails?.cached_tokens),
+    reasoning: num(completionDetails?.reasoning_tokens) ?? num(outputDetails?.reasoning_tokens),
   };
+  const attempts = upstreamAttempts(
+    entry.table?.tried_targets,
+    shared.tries,
+    shared.upstreamStatusText,
+  );
+  const answered = attempts.answered;
   const kongCost = num(usage.cost);
   const latencies = shared.latencies;
   return {
@@ -109,11 +140,19 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     mode,
     usage: tokenUsage(
       {
-        promptTokens: num(usage.prompt_tokens) ?? num(usage.prompt_token),
-        completionTokens: num(usage.completion_tokens) ?? num(usage.completion_token),
+        // Non-text categories (image, audio, realtime, video) log `input_tokens`/`output_tokens`
+        // instead (EE 3.11+); Kong's own metrics fall back to them from 3.14.0.13 / 3.15.0.4.
+        promptTokens:
+          num(usage.prompt_tokens) ?? num(usage.prompt_token) ?? num(usage.input_tokens),
+        completionTokens:
+          num(usage.completion_tokens) ?? num(usage.completion_token) ?? num(usage.output_tokens),
         totalTokens: num(usage.total_tokens),
         cachedTokens: details.cached,
         reasoningTokens: details.reasoning,
+        details:
+          tokenDetails(promptDetails, completionDetails) ??
+          tokenDetails(inputDetails, outputDetails),
+        modeLogged: loggedMode !== undefined,
       },
       response,
       provider,
@@ -136,15 +175,19 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     response,
     server: serverInfo({
       provider,
+      host: answered?.host,
       azureInstance: str(meta.azure_instance_id),
       azureDeployment: str(meta.azure_deployment_id),
       azureApiVersion: str(meta.azure_api_version),
-      port: shared.upstreamPort,
+      port: answered?.port ?? shared.upstreamPort,
     }),
     outcome: shared.outcome,
     kong: { ...shared.kong, pluginId: str(meta.plugin_id) },
     cache: cacheInfo(entry.cache),
     traceparent: shared.traceparent,
+    ...(loggedMode === undefined ? {} : { kongRequestMode: loggedMode.slice(0, 32) }),
+    ...(answered?.routeType === undefined ? {} : { routeType: answered.routeType }),
+    ...(attempts.failed.length > 0 ? { failedAttempts: attempts.failed } : {}),
   };
 }
 
@@ -159,14 +202,15 @@ function requestMode(
   request: RequestFacts,
   contentType: string | undefined,
 ): RequestMode {
-  if (logged === 'stream' || logged === 'oneshot') return logged;
+  if (logged === 'stream' || logged === 'oneshot' || logged === 'realtime') return logged;
   if (request.stream === true) return 'stream';
   return contentType?.toLowerCase().startsWith('text/event-stream') === true ? 'stream' : 'oneshot';
 }
 
 function outcomeOf(root: Table, response: Table | undefined): CallOutcome {
   const httpStatus = intLike(response?.status);
-  const upstreamStatus = intLike(root.upstream_status);
+  // With retries nginx logs one status per attempt (`"429, 200"`): the last one answered.
+  const upstreamStatus = intLike(lastStatus(root.upstream_status));
   const failedStatus = [httpStatus, upstreamStatus].find(s => s !== undefined && s >= 400);
   const isError = failedStatus !== undefined || str(root.source) === 'error';
   return {
@@ -192,9 +236,15 @@ function cacheInfo(cache: Table | undefined): CacheInfo | undefined {
 const model = (name: string | undefined): string | undefined =>
   name === undefined || name === '' || name === UNSPECIFIED_MODEL ? undefined : capped(name);
 
-/** Kong logs some integers as strings (`upstream_status: "200"`). */
+function lastStatus(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length > 1024) return value;
+  const parts = value.split(/[,:]/);
+  return parts[parts.length - 1]!.trim();
+}
+
+/** Kong logs some integers as strings (`upstream_status: "200"`); `""` is no value. */
 function intLike(value: unknown): number | undefined {
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value)) : value;
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
 }
 

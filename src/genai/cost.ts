@@ -1,6 +1,6 @@
 // Cost of a call (docs/design.md#cost-rules): Kong's `usage.cost` when > 0, else the configured
-// price table, else unknown. Prices are per 1M tokens; cached input tokens are billed at their own
-// price.
+// price table, else unknown. Prices are per 1M tokens; cache reads and cache writes are billed at
+// their own prices.
 import type { LlmCall } from './types';
 
 export interface PriceEntry {
@@ -8,6 +8,7 @@ export interface PriceEntry {
   readonly input: number;
   readonly output: number;
   readonly cached_input?: number | null;
+  readonly cache_write?: number | null;
 }
 
 export interface CallCost {
@@ -35,15 +36,20 @@ export function callCost(call: LlmCall, prices: PriceTable): CallCost | undefine
   if (model === undefined) return undefined;
   const price =
     prices.find(model) ?? (call.requestModel ? prices.find(call.requestModel) : undefined);
-  const { inputTokens, outputTokens, cachedInputTokens } = call.usage;
+  const { inputTokens, outputTokens, cachedInputTokens, cacheCreationInputTokens } = call.usage;
   if (price === undefined || (inputTokens === undefined && outputTokens === undefined)) {
     return undefined;
   }
-  const cached = Math.min(cachedInputTokens ?? 0, inputTokens ?? 0);
-  const uncachedInput = (inputTokens ?? 0) - cached;
+  // Input tokens include cache reads and writes (docs/design.md#token-rules): each part is billed
+  // at its own price, and together they never exceed the input count.
+  const input = inputTokens ?? 0;
+  const cached = Math.min(cachedInputTokens ?? 0, input);
+  const written = Math.min(cacheCreationInputTokens ?? 0, input - cached);
+  const uncachedInput = input - cached - written;
   const value =
     (uncachedInput * price.input +
       cached * (price.cached_input ?? price.input) +
+      written * (price.cache_write ?? price.input) +
       (outputTokens ?? 0) * price.output) /
     1_000_000;
   // Absurd token counts times a price overflow; no cost beats an infinite one.

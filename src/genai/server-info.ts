@@ -16,6 +16,8 @@ const DEFAULT_HOSTS: ReadonlyMap<string, string> = new Map(
 
 export interface ServerHints {
   readonly provider: string;
+  /** Host of the target that answered (EE 3.11+ `tried_targets`): wins over the default host. */
+  readonly host?: string;
   readonly azureInstance?: string;
   readonly azureDeployment?: string;
   readonly azureApiVersion?: string;
@@ -25,11 +27,12 @@ export interface ServerHints {
 }
 
 /**
- * Provider host and port. Kong logs neither the upstream host nor a custom `upstream_url`, so the
- * host is the provider's default; the port comes from Kong's balancer tries when logged.
+ * Provider host and port. Before EE 3.11 Kong logs neither the upstream host nor a custom
+ * `upstream_url`, so the host is the provider's default; from 3.11 the answering target's host
+ * and port are logged. Otherwise the port comes from Kong's balancer tries when logged.
  */
 export function serverInfo(hints: ServerHints): ServerInfo {
-  const host = providerHost(hints);
+  const host = hints.host ?? providerHost(hints);
   if (host === undefined) return {};
   const port = hints.port ?? 443;
   const origin = `https://${host}${port === 443 ? '' : `:${port}`}`;

@@ -1,7 +1,7 @@
 // Token counts of a call: Kong's `usage`, or the provider's own numbers when the logged response
 // carries them (docs/design.md#token-rules: Kong recomputes total = prompt + completion and drops
 // reasoning tokens).
-import type { ProviderUsage, RequestMode, ResponseFacts, TokenUsage } from './types';
+import type { ProviderUsage, RequestMode, ResponseFacts, TokenDetails, TokenUsage } from './types';
 
 /** Kong's `usage` table, both spellings (3.7 logged `prompt_token`/`completion_token`). */
 export interface KongUsage {
@@ -10,6 +10,9 @@ export interface KongUsage {
   readonly totalTokens?: number;
   readonly cachedTokens?: number;
   readonly reasoningTokens?: number;
+  readonly details?: TokenDetails;
+  /** True when Kong logged `meta.request_mode` (EE 3.12+), which counts stream usage itself. */
+  readonly modeLogged?: boolean;
 }
 
 /** Providers whose streams carry no token counts on Kong OSS, so Kong estimates them. */
@@ -26,7 +29,10 @@ export function tokenUsage(
     ? undefined
     : response.usage;
   const estimated =
-    mode === 'stream' && ESTIMATED_WHEN_STREAMED.has(provider) && !hasCounts(provided);
+    mode === 'stream' &&
+    kong.modeLogged !== true &&
+    ESTIMATED_WHEN_STREAMED.has(provider) &&
+    !hasCounts(provided);
   if (hasCounts(provided)) {
     const input = provided.inputTokens ?? kong.promptTokens;
     const output = provided.outputTokens ?? kong.completionTokens;
@@ -36,6 +42,8 @@ export function tokenUsage(
       totalTokens: provided.totalTokens ?? sum(input, output) ?? kong.totalTokens,
       cachedInputTokens: provided.cachedInputTokens ?? kong.cachedTokens,
       reasoningOutputTokens: provided.reasoningOutputTokens ?? kong.reasoningTokens,
+      cacheCreationInputTokens: provided.cacheCreationInputTokens,
+      details: provided.details ?? kong.details,
       estimated: false,
     };
   }
@@ -45,6 +53,10 @@ export function tokenUsage(
     totalTokens: kong.totalTokens ?? sum(kong.promptTokens, kong.completionTokens),
     cachedInputTokens: kong.cachedTokens,
     reasoningOutputTokens: kong.reasoningTokens,
+    cacheCreationInputTokens: response.isKongStreamComposite
+      ? undefined
+      : response.usage?.cacheCreationInputTokens,
+    details: kong.details,
     estimated,
   };
 }

@@ -5,8 +5,8 @@
 /** Operation in the legacy (OpenLLMetry `llm.request.type`) vocabulary; `latest` names are mapped later. */
 export type Operation = 'chat' | 'completion' | 'embedding';
 
-/** How AI Proxy talked to the provider. */
-export type RequestMode = 'oneshot' | 'stream';
+/** How AI Proxy talked to the provider (`realtime`: a WebSocket session, EE 3.11+). */
+export type RequestMode = 'oneshot' | 'stream' | 'realtime';
 
 /** A tool call requested by the model (or echoed back in a request's history). */
 export interface ToolCall {
@@ -58,6 +58,12 @@ export interface RequestFacts {
   readonly embeddingsInput?: readonly string[];
   /** Operation implied by the body's shape (`messages`, `prompt`, `input`...). */
   readonly operation?: Operation;
+  /** OpenAI `service_tier` the caller asked for. */
+  readonly serviceTier?: string;
+  /** Embeddings `encoding_format` (`float`, `base64`). */
+  readonly encodingFormats?: readonly string[];
+  /** Output type asked for, in the conventions' values (`text`, `json`, `image`, `speech`). */
+  readonly outputType?: string;
 }
 
 /** One choice of a (normalised, OpenAI-format) response. */
@@ -76,6 +82,20 @@ export interface ProviderUsage {
   readonly totalTokens?: number;
   readonly cachedInputTokens?: number;
   readonly reasoningOutputTokens?: number;
+  /** Cache-write (cache-creation) input tokens (Anthropic `cache_creation_input_tokens`). */
+  readonly cacheCreationInputTokens?: number;
+  readonly details?: TokenDetails;
+}
+
+/** Per-modality and prediction token details (Kong's `*_details`, the provider's usage). */
+export interface TokenDetails {
+  readonly inputText?: number;
+  readonly inputImage?: number;
+  readonly inputAudio?: number;
+  readonly outputText?: number;
+  readonly outputAudio?: number;
+  readonly acceptedPrediction?: number;
+  readonly rejectedPrediction?: number;
 }
 
 /** Facts from the response body Kong logged (already normalised to OpenAI format by Kong). */
@@ -93,6 +113,8 @@ export interface ResponseFacts {
   readonly embeddingDimension?: number;
   /** Kong's composite stream payload carries the concatenated text in an extra `response` string. */
   readonly isKongStreamComposite?: boolean;
+  /** Service tier the provider reports (OpenAI `service_tier`, Anthropic `usage.service_tier`). */
+  readonly serviceTier?: string;
 }
 
 /** Token counts of the call after choosing between Kong's and the provider's numbers. */
@@ -102,6 +124,8 @@ export interface TokenUsage {
   readonly totalTokens?: number;
   readonly cachedInputTokens?: number;
   readonly reasoningOutputTokens?: number;
+  readonly cacheCreationInputTokens?: number;
+  readonly details?: TokenDetails;
   /** True when Kong estimated the counts (streamed OpenAI-family responses on Kong OSS). */
   readonly estimated: boolean;
 }
@@ -115,6 +139,8 @@ export interface CallTiming {
   readonly timeToFirstTokenMs?: number;
   /** Streams: generation time after the first token (`latencies.receive`). */
   readonly generationMs?: number;
+  /** `meta.llm_latency` as Kong logged it (what Kong's provider-latency metric records). */
+  readonly llmLatencyMs?: number;
 }
 
 /** Where the provider lives, for `server.*` and the legacy `gen_ai.openai.api_base`. */
@@ -181,4 +207,58 @@ export interface LlmCall {
   readonly cache?: CacheInfo;
   /** The caller's W3C `traceparent` request header, when present (validated later). */
   readonly traceparent?: string;
+  /** `meta.request_mode` exactly as Kong logged it (EE 3.12+), for Kong's `request_mode` label. */
+  readonly kongRequestMode?: string;
+  /** Kong route type of the target that answered (EE 3.11+ `tried_targets`: `llm/v1/chat`...). */
+  readonly routeType?: string;
+  /** Upstream attempts that failed before the one that answered (EE 3.11+ `tried_targets`). */
+  readonly failedAttempts?: readonly UpstreamAttempt[];
+  /** Guard and helper plugins' verdicts logged next to the call (EE 3.10+). */
+  readonly guards?: readonly GuardVerdict[];
+  /** LLM-as-judge scores of this call (EE 3.12+ `ai-llm-as-judge`). */
+  readonly evaluations?: readonly Evaluation[];
+}
+
+/** One upstream target AI Proxy tried (`tried_targets[i]`, paired with `tries[i]`). */
+export interface UpstreamAttempt {
+  readonly provider?: string;
+  readonly model?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly routeType?: string;
+  /** HTTP status of the attempt, when Kong logged it (`tries[i].code`). */
+  readonly status?: number;
+  /** Balancer state of a failed try (`next`, `failed`). */
+  readonly state?: string;
+  /** Epoch ms the attempt started (`tries[i].balancer_start`). */
+  readonly startMs?: number;
+}
+
+/** What a guard (or helper) plugin logged for one request. */
+export interface GuardVerdict {
+  /** Log key: `lakera-guard`, `aws-guardrails`, `sanitizer`, `compressor`, `rag-inject`... */
+  readonly name: string;
+  /** `INPUT` | `OUTPUT` | `BOTH` (EE 3.14+). */
+  readonly mode?: string;
+  readonly blocked: boolean;
+  /** Plugin that blocked (`input_block_source` or `output_block_source`). */
+  readonly blockSource?: string;
+  /** `input` or `output`: which side was blocked. */
+  readonly blockedSide?: 'input' | 'output';
+  readonly blockReason?: string;
+  readonly inputLatencyMs?: number;
+  readonly outputLatencyMs?: number;
+  readonly triggeredCount?: number;
+  /** Raw blocked text (`input_faulty_prompt` / `output_faulty_response`), only with capture on. */
+  readonly faultyContent?: string;
+  /** Other scalar facts (vector db, PII counts, compression ratio...), prefixed by the caller. */
+  readonly facts: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** An LLM-as-judge score for a call. */
+export interface Evaluation {
+  readonly name: string;
+  readonly score?: number;
+  readonly judgeModel?: string;
+  readonly judgeProvider?: string;
 }

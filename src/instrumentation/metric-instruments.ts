@@ -1,6 +1,7 @@
 // The instruments of both metric families (docs/design.md#metric-families): names, units, types and
 // the explicit bucket boundaries, created on one Meter. Histograms never use the SDK's ms defaults.
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+import * as K from './kong-attributes';
 import { METRIC_KONG_GEN_AI_LLM_COST } from './kong-attributes';
 import * as S from './semconv';
 
@@ -19,6 +20,15 @@ export const METRIC_AI_LLM_TOKENS_TOTAL = 'ai_llm_tokens_total' as const;
 export const METRIC_AI_LLM_PROVIDER_LATENCY_MS = 'ai_llm_provider_latency_ms' as const;
 export const METRIC_AI_CACHE_FETCH_LATENCY = 'ai_cache_fetch_latency' as const;
 export const METRIC_AI_CACHE_EMBEDDINGS_LATENCY = 'ai_cache_embeddings_latency' as const;
+export const METRIC_AI_MCP_LATENCY_MS = 'ai_mcp_latency_ms' as const;
+export const METRIC_AI_MCP_RESPONSE_BODY_SIZE_BYTES = 'ai_mcp_response_body_size_bytes' as const;
+export const METRIC_AI_MCP_ERROR_TOTAL = 'ai_mcp_error_total' as const;
+export const METRIC_AI_A2A_REQUESTS_TOTAL = 'ai_a2a_requests_total' as const;
+export const METRIC_AI_A2A_ERROR_TOTAL = 'ai_a2a_error_total' as const;
+export const METRIC_AI_A2A_LATENCY_MS = 'ai_a2a_latency_ms' as const;
+export const METRIC_AI_A2A_TTFB_LATENCY_MS = 'ai_a2a_ttfb_latency_ms' as const;
+export const METRIC_AI_A2A_RESPONSE_BODY_SIZE_BYTES = 'ai_a2a_response_body_size_bytes' as const;
+export const METRIC_AI_A2A_TASK_STATES_TOTAL = 'ai_a2a_task_states_total' as const;
 
 export const TOKEN_BUCKETS: readonly number[] = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
@@ -35,6 +45,15 @@ export const TPOT_BUCKETS_S: readonly number[] = [
 /** Kong's AI provider latency buckets, also used for its cache latencies. */
 export const KONG_LATENCY_BUCKETS_MS: readonly number[] = [
   250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000,
+];
+
+/** MCP latency buckets (ms) as Kong's MCP scrapes show them (first bucket 25). */
+export const KONG_MCP_LATENCY_BUCKETS_MS: readonly number[] = [
+  25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000,
+];
+/** Response body sizes (bytes): Kong documents no buckets; powers of 4 from 64 B to 16 MiB. */
+export const SIZE_BUCKETS_BYTES: readonly number[] = [
+  64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216,
 ];
 
 interface HistogramSpec {
@@ -74,6 +93,78 @@ export const INSTRUMENT_SPECS = {
     unit: 's',
     description: 'Time per output token after the first, for streamed calls.',
     buckets: TPOT_BUCKETS_S,
+  },
+  [S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time to the first chunk of a streamed response, as Kong observed it.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Average time per output chunk after the first, for streamed calls.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [S.METRIC_MCP_CLIENT_OPERATION_DURATION]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of an MCP request Kong proxied to an MCP server.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [S.METRIC_MCP_SERVER_OPERATION_DURATION]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of an MCP request Kong answered itself.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [K.METRIC_KONG_GEN_AI_GUARD_BLOCKS]: {
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Requests or responses blocked by an AI guard plugin, by guard and block source.',
+  },
+  [K.METRIC_KONG_GEN_AI_MCP_ACL_ALLOWED]: {
+    kind: 'counter',
+    unit: '{request}',
+    description: 'MCP ACL decisions that allowed a primitive.',
+  },
+  [K.METRIC_KONG_GEN_AI_MCP_ACL_DENIED]: {
+    kind: 'counter',
+    unit: '{request}',
+    description: 'MCP ACL decisions that denied a primitive.',
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_REQUEST_COUNT]: {
+    kind: 'counter',
+    unit: '{request}',
+    description: 'A2A calls proxied by Kong.',
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_REQUEST_DURATION]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of A2A calls proxied by Kong.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_RESPONSE_SIZE]: {
+    kind: 'histogram',
+    unit: 'By',
+    description: 'Response body size of A2A calls.',
+    buckets: SIZE_BUCKETS_BYTES,
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_TTFB]: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time to the first response byte of streamed A2A calls.',
+    buckets: DURATION_BUCKETS_S,
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_REQUEST_ERROR_COUNT]: {
+    kind: 'counter',
+    unit: '{error}',
+    description: 'A2A calls that ended in an upstream error.',
+  },
+  [K.METRIC_KONG_GEN_AI_A2A_TASK_STATE_COUNT]: {
+    kind: 'counter',
+    unit: '{state}',
+    description: 'A2A task states reported in responses.',
   },
   [S.METRIC_GEN_AI_CLIENT_GENERATION_CHOICES]: {
     kind: 'counter',
@@ -122,6 +213,56 @@ export const INSTRUMENT_SPECS = {
     unit: 'ms',
     description: 'AI cache embeddings latency per ai_provider in Kong.',
     buckets: KONG_LATENCY_BUCKETS_MS,
+  },
+  [METRIC_AI_MCP_LATENCY_MS]: {
+    kind: 'histogram',
+    unit: 'ms',
+    description: 'MCP request latency in Kong.',
+    buckets: KONG_MCP_LATENCY_BUCKETS_MS,
+  },
+  [METRIC_AI_MCP_RESPONSE_BODY_SIZE_BYTES]: {
+    kind: 'histogram',
+    unit: 'By',
+    description: 'MCP response body size in Kong.',
+    buckets: SIZE_BUCKETS_BYTES,
+  },
+  [METRIC_AI_MCP_ERROR_TOTAL]: {
+    kind: 'counter',
+    unit: '',
+    description: 'MCP errors in Kong, by type.',
+  },
+  [METRIC_AI_A2A_REQUESTS_TOTAL]: {
+    kind: 'counter',
+    unit: '',
+    description: 'A2A requests in Kong, by method and binding.',
+  },
+  [METRIC_AI_A2A_ERROR_TOTAL]: {
+    kind: 'counter',
+    unit: '',
+    description: 'A2A errors in Kong, by error type.',
+  },
+  [METRIC_AI_A2A_LATENCY_MS]: {
+    kind: 'histogram',
+    unit: 'ms',
+    description: 'A2A request latency in Kong.',
+    buckets: KONG_LATENCY_BUCKETS_MS,
+  },
+  [METRIC_AI_A2A_TTFB_LATENCY_MS]: {
+    kind: 'histogram',
+    unit: 'ms',
+    description: 'A2A streaming time to first byte in Kong.',
+    buckets: KONG_LATENCY_BUCKETS_MS,
+  },
+  [METRIC_AI_A2A_RESPONSE_BODY_SIZE_BYTES]: {
+    kind: 'histogram',
+    unit: 'By',
+    description: 'A2A response body size in Kong.',
+    buckets: SIZE_BUCKETS_BYTES,
+  },
+  [METRIC_AI_A2A_TASK_STATES_TOTAL]: {
+    kind: 'counter',
+    unit: '',
+    description: 'A2A task states in Kong.',
   },
 } as const satisfies Record<string, HistogramSpec | CounterSpec>;
 

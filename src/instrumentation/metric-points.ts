@@ -20,6 +20,7 @@ import {
 } from './metric-instruments';
 import * as S from './semconv';
 import {
+  emitsLatest,
   emitsLegacy,
   latestOperationName,
   latestProviderName,
@@ -54,7 +55,7 @@ export function metricPointsFor(call: LlmCall, opts: MetricPointOptions): Metric
   const cost = opts.cost ?? call.kongCost;
   const costSource =
     opts.costSource ?? (opts.cost === undefined && cost !== undefined ? 'kong' : undefined);
-  if (opts.families.has('gen_ai')) pushGenAiPoints(points, call, sets, cost, costSource);
+  if (opts.families.has('gen_ai')) pushGenAiPoints(points, call, sets, cost, costSource, opts);
   if (opts.families.has('kong')) pushKongPoints(points, call, sets, cost);
   return points;
 }
@@ -88,8 +89,9 @@ function pushGenAiPoints(
   sets: AttributeSets,
   cost: number | undefined,
   costSource: CallCost['source'] | undefined,
+  opts: MetricPointOptions,
 ): void {
-  const { usage, timing, outcome, response } = call;
+  const { usage, timing, outcome } = call;
   // Error responses carry no usage: Kong's zero counts there are not measurements.
   const tokensKnown = (n: number | undefined): n is number =>
     n !== undefined && (n > 0 || !outcome.isError);
@@ -106,25 +108,55 @@ function pushGenAiPoints(
     : sets.server;
   push(points, S.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, timing.durationMs / 1000, duration);
 
-  // Streaming timings describe generated tokens; a failed stream produced none.
+  // Streaming timings describe generated tokens; a failed stream produced none. `latest` uses the
+  // conventions' client chunk metrics; the server-named ones stay in `legacy` (and `both`) for the
+  // dashboards built on them (Kong 3.14's own OTLP export uses those names too).
   if (call.mode === 'stream' && !outcome.isError) {
-    if (timing.timeToFirstTokenMs !== undefined) {
-      const ttft = timing.timeToFirstTokenMs / 1000;
-      push(points, S.METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN, ttft, sets.operation);
-    }
+    const ttft =
+      timing.timeToFirstTokenMs === undefined ? undefined : timing.timeToFirstTokenMs / 1000;
     const out = usage.outputTokens;
-    if (timing.generationMs !== undefined && out !== undefined && out > 1) {
-      const perToken = timing.generationMs / Math.max(out - 1, 1) / 1000;
-      push(points, S.METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN, perToken, sets.operation);
+    const perToken =
+      timing.generationMs !== undefined && out !== undefined && out > 1
+        ? timing.generationMs / Math.max(out - 1, 1) / 1000
+        : undefined;
+    if (emitsLegacy(opts.mode)) {
+      if (ttft !== undefined) {
+        push(points, S.METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN, ttft, sets.operation);
+      }
+      if (perToken !== undefined) {
+        push(points, S.METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN, perToken, sets.operation);
+      }
+    }
+    if (emitsLatest(opts.mode)) {
+      if (ttft !== undefined) {
+        push(points, S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, ttft, sets.server);
+      }
+      if (perToken !== undefined) {
+        push(points, S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, perToken, sets.server);
+      }
     }
   }
 
+  // The two OpenLLMetry metrics are not in the conventions: `legacy` and `both` only.
+  if (emitsLegacy(opts.mode)) pushOpenLlmetryPoints(points, call, sets);
+
+  if (cost !== undefined && cost > 0) {
+    const attributes =
+      costSource === undefined
+        ? sets.cost
+        : variant(sets, 'cost', K.ATTR_KONG_GEN_AI_COST_SOURCE, costSource);
+    push(points, K.METRIC_KONG_GEN_AI_LLM_COST, cost, attributes);
+  }
+}
+
+function pushOpenLlmetryPoints(points: MetricPoint[], call: LlmCall, sets: AttributeSets): void {
+  const { response } = call;
   // One add per choice: the choice count is the number of adds, never a separate total.
   for (const choice of response.choices ?? []) {
     const attributes =
       choice.finishReason === undefined
         ? sets.operation
-        : variant(sets, 'operation', S.ATTR_GEN_AI_RESPONSE_FINISH_REASON, choice.finishReason);
+        : variant(sets, 'operation', S.ATTR_LLM_RESPONSE_FINISH_REASON, choice.finishReason);
     push(points, S.METRIC_GEN_AI_CLIENT_GENERATION_CHOICES, 1, attributes);
   }
 
@@ -135,14 +167,6 @@ function pushGenAiPoints(
       response.embeddingDimension,
       sets.models,
     );
-  }
-
-  if (cost !== undefined && cost > 0) {
-    const attributes =
-      costSource === undefined
-        ? sets.cost
-        : variant(sets, 'cost', K.ATTR_KONG_GEN_AI_COST_SOURCE, costSource);
-    push(points, K.METRIC_KONG_GEN_AI_LLM_COST, cost, attributes);
   }
 }
 
@@ -163,7 +187,10 @@ function pushKongPoints(
     if (n !== undefined && n > 0) push(points, METRIC_AI_LLM_TOKENS_TOTAL, n, sets.kongTokens[i]!);
   }
 
-  push(points, METRIC_AI_LLM_PROVIDER_LATENCY_MS, call.timing.durationMs, sets.kong);
+  // Kong records `meta.llm_latency` as logged, streams included, and nothing when it is absent.
+  const llmLatency = call.timing.llmLatencyMs;
+  if (llmLatency !== undefined)
+    push(points, METRIC_AI_LLM_PROVIDER_LATENCY_MS, llmLatency, sets.kong);
   const cache = call.cache;
   if (cache?.fetchLatencyMs !== undefined) {
     push(points, METRIC_AI_CACHE_FETCH_LATENCY, cache.fetchLatencyMs, sets.kong);
@@ -189,7 +216,7 @@ interface AttributeSets {
   /** models + cache status: cost. */
   readonly cost: Attributes;
   readonly kong: Attributes;
-  /** Kong labels + token_type, in KONG_TOKEN_TYPES order. */
+  /** Kong labels (without `request_mode`, as in Kong) + token_type, in KONG_TOKEN_TYPES order. */
   readonly kongTokens: readonly Attributes[];
   /** One-attribute extensions (error.type, finish reason, cost source), built on first use. */
   readonly variants: Map<string, Attributes>;
@@ -214,12 +241,14 @@ function attributeSetsFor(call: LlmCall, opts: MetricPointOptions): AttributeSet
     part(call.requestModel) +
     part(call.responseModel) +
     part(call.server.address) +
+    part(call.server.port === undefined ? undefined : String(call.server.port)) +
     part(consumer) +
     part(c?.status) +
     part(c?.vectorDb) +
     part(c?.embeddingsProvider) +
     part(c?.embeddingsModel) +
-    part(call.kong.workspaceName);
+    part(call.kong.workspaceName) +
+    part(call.kongRequestMode);
   let sets = cache.get(key);
   if (sets === undefined) {
     // Bounded: dimensions come from traffic; the SDK bounds the series themselves.
@@ -247,10 +276,15 @@ function buildAttributeSets(
     [S.ATTR_GEN_AI_OPERATION_NAME]: latestOperationName(call.operation),
     ...models,
   };
+  // `server.port` is conditionally required wherever `server.address` is set.
   const server =
     call.server.address === undefined
       ? operation
-      : { ...operation, [S.ATTR_SERVER_ADDRESS]: call.server.address };
+      : {
+          ...operation,
+          [S.ATTR_SERVER_ADDRESS]: call.server.address,
+          ...(call.server.port === undefined ? {} : { [S.ATTR_SERVER_PORT]: call.server.port }),
+        };
   const cost =
     call.cache?.status === undefined
       ? models
@@ -268,6 +302,9 @@ function buildAttributeSets(
     workspace: call.kong.workspaceName ?? '',
   };
   if (consumerInMetrics) kong.consumer = call.kong.consumerUsername ?? '';
+  // EE 3.12+ adds `request_mode` to every AI metric but the token counter.
+  const kongWithMode =
+    call.kongRequestMode === undefined ? kong : { ...kong, request_mode: call.kongRequestMode };
 
   return {
     models: Object.freeze(models),
@@ -276,7 +313,7 @@ function buildAttributeSets(
     tokenInput: Object.freeze({ ...server, [S.ATTR_GEN_AI_TOKEN_TYPE]: 'input' }),
     tokenOutput: Object.freeze({ ...server, [S.ATTR_GEN_AI_TOKEN_TYPE]: 'output' }),
     cost: Object.freeze(cost),
-    kong: Object.freeze(kong),
+    kong: Object.freeze(kongWithMode),
     kongTokens: KONG_TOKEN_TYPES.map(t => Object.freeze({ ...kong, token_type: t })),
     variants: new Map(),
   };

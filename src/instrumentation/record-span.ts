@@ -10,6 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { LlmCall } from '../genai/types';
+import type { SpanEventSpec } from './call-events';
 import { ATTR_KONG_TRACE_ID } from './kong-attributes';
 
 export interface SpanInput {
@@ -18,6 +19,8 @@ export interface SpanInput {
   readonly attributes: Attributes;
   /** The caller's span, parsed from its `traceparent` by the caller of this function. */
   readonly parent: SpanContext | undefined;
+  /** Failed attempts, guard verdicts, evaluations (docs/design.md#guards-and-judges). */
+  readonly events?: readonly SpanEventSpec[];
 }
 
 /** The recorded span's identity and end time, for events that belong to it. */
@@ -29,7 +32,7 @@ export interface RecordedSpan {
 
 export function recordSpan(
   tracer: Tracer,
-  { call, name, attributes, parent }: SpanInput,
+  { call, name, attributes, parent, events }: SpanInput,
 ): RecordedSpan {
   const remoteParent =
     parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
@@ -46,6 +49,10 @@ export function recordSpan(
       ? ROOT_CONTEXT
       : trace.setSpanContext(ROOT_CONTEXT, { ...remoteParent, isRemote: true }),
   );
+  for (const event of events ?? []) {
+    // Event times are epoch milliseconds too (the parsers only keep values after 2001).
+    span.addEvent(event.name, event.attributes, event.timeMs ?? startMs);
+  }
   if (call.outcome.isError) span.setStatus({ code: SpanStatusCode.ERROR });
   const endTime = startMs + Math.max(0, durationMs);
   span.end(endTime);

@@ -74,4 +74,39 @@ export const METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN =
 export const METRIC_GEN_AI_CLIENT_GENERATION_CHOICES = 'gen_ai.client.generation.choices' as const;
 export const METRIC_LLM_OPENAI_EMBEDDINGS_VECTOR_SIZE =
   'llm.openai.embeddings.vector_size' as const;
-export const ATTR_GEN_AI_RESPONSE_FINISH_REASON = 'gen_ai.response.finish_reason' as const;
+
+// --- latest (semconv v1.41.0), added for complete client coverage ---
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS =
+  'gen_ai.usage.cache_creation.input_tokens' as const;
+export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = 'gen_ai.request.encoding_formats' as const;
+export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type' as const;
+export const ATTR_OPENAI_REQUEST_SERVICE_TIER = 'openai.request.service_tier' as const;
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier' as const;
+export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name' as const;
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments' as const;
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result' as const;
+export const ATTR_GEN_AI_EVALUATION_NAME = 'gen_ai.evaluation.name' as const;
+export const ATTR_GEN_AI_EVALUATION_SCORE_VALUE = 'gen_ai.evaluation.score.value' as const;
+export const EVENT_GEN_AI_EVALUATION_RESULT = 'gen_ai.evaluation.result' as const;
+export const GEN_AI_OPERATION_EXECUTE_TOOL = 'execute_tool' as const;
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK =
+  'gen_ai.client.operation.time_to_first_chunk' as const;
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK =
+  'gen_ai.client.operation.time_per_output_chunk' as const;
+// MCP (semconv v1.41.0 model/mcp) and the JSON-RPC attributes its spans use.
+export const ATTR_MCP_METHOD_NAME = 'mcp.method.name' as const;
+export const ATTR_MCP_SESSION_ID = 'mcp.session.id' as const;
+export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version' as const;
+export const ATTR_JSONRPC_REQUEST_ID = 'jsonrpc.request.id' as const;
+export const ATTR_RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code' as const;
+export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.duration' as const;
+export const METRIC_MCP_SERVER_OPERATION_DURATION = 'mcp.server.operation.duration' as const;
+
+// --- legacy (OpenLLMetry) ---
+/** OpenLLMetry's (Traceloop semantic conventions 0.27) underscore forms of the cache counts. */
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_read_input_tokens' as const;
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_creation_input_tokens' as const;
+/** OpenLLMetry's attribute of the choices counter. */
+export const ATTR_LLM_RESPONSE_FINISH_REASON = 'llm.response.finish_reason' as const;

@@ -8,7 +8,7 @@ import type { Attributes } from '@opentelemetry/api';
  */
 type AttributeScalar = string | number | boolean | string[] | number[];
 import type { CallCost } from '../genai/cost';
-import type { LlmCall } from '../genai/types';
+import type { LlmCall, TokenDetails } from '../genai/types';
 import * as K from './kong-attributes';
 import * as S from './semconv';
 import {
@@ -57,18 +57,30 @@ export function spanAttributes(
   set(K.ATTR_KONG_GEN_AI_REQUEST_MODE, call.mode);
   if (usage.estimated) set(K.ATTR_KONG_GEN_AI_USAGE_ESTIMATED, true);
   if (cost !== undefined) {
-    set(K.ATTR_GEN_AI_USAGE_COST, cost.value);
+    // No invented name in the conventions' namespace in `latest` (docs/design.md#semconv-modes):
+    // there the cost is ours; `legacy` and `both` keep the de-facto `gen_ai.usage.cost`.
+    if (emitsLegacy(mode)) set(K.ATTR_GEN_AI_USAGE_COST, cost.value);
+    if (emitsLatest(mode)) set(K.ATTR_KONG_GEN_AI_USAGE_COST, cost.value);
     set(K.ATTR_KONG_GEN_AI_COST_SOURCE, cost.source);
   }
   if (call.outcome.isError) set(S.ATTR_ERROR_TYPE, call.outcome.errorType);
-  // Azure content-filter verdicts are not content: emitted in every mode whenever present.
-  set(S.ATTR_GEN_AI_PROMPT_FILTER_RESULTS, res.promptFilterResults);
+  // Azure content-filter verdicts are not content: emitted in every mode whenever present, under
+  // OpenLLMetry's names in `legacy`/`both` and ours in `latest`.
+  const filterPrefix = emitsLegacy(mode) ? S.LEGACY_COMPLETION_PREFIX : K.KONG_GEN_AI_CHOICE_PREFIX;
+  set(
+    emitsLegacy(mode)
+      ? S.ATTR_GEN_AI_PROMPT_FILTER_RESULTS
+      : K.ATTR_KONG_GEN_AI_PROMPT_FILTER_RESULTS,
+    res.promptFilterResults,
+  );
   res.choices?.forEach(choice => {
-    set(
-      `${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.content_filter_results`,
-      choice.contentFilterResults,
-    );
+    set(`${filterPrefix}.${choice.index}.content_filter_results`, choice.contentFilterResults);
   });
+  usageDetails(usage, set);
+  set(K.ATTR_KONG_GEN_AI_UPSTREAM_ROUTE_TYPE, call.routeType);
+  if (call.failedAttempts !== undefined) {
+    set(K.ATTR_KONG_GEN_AI_UPSTREAM_FAILED_ATTEMPTS, call.failedAttempts.length);
+  }
 
   if (emitsLegacy(mode)) {
     set(S.ATTR_GEN_AI_SYSTEM, call.provider);
@@ -76,6 +88,8 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS, usage.inputTokens);
     set(S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, usage.outputTokens);
     set(S.ATTR_LLM_USAGE_TOTAL_TOKENS, usage.totalTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY, usage.cachedInputTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY, usage.cacheCreationInputTokens);
     set(S.ATTR_GEN_AI_OPENAI_API_BASE, server.apiBase);
     set(S.ATTR_GEN_AI_OPENAI_API_VERSION, server.apiVersion);
     set(S.ATTR_GEN_AI_OPENAI_SYSTEM_FINGERPRINT, res.systemFingerprint);
@@ -92,7 +106,18 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
     set(S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
     set(S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationInputTokens);
+    set(S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, req.encodingFormats?.slice());
+    set(S.ATTR_GEN_AI_OUTPUT_TYPE, req.outputType);
     set(S.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, res.systemFingerprint);
+    // The `openai.*` names describe OpenAI's API (OpenAI and Azure OpenAI); other providers' tiers
+    // (Anthropic `usage.service_tier`) are ours.
+    if (OPENAI_API_PROVIDERS.has(call.provider)) {
+      set(S.ATTR_OPENAI_REQUEST_SERVICE_TIER, req.serviceTier);
+      set(S.ATTR_OPENAI_RESPONSE_SERVICE_TIER, res.serviceTier);
+    } else {
+      set(K.ATTR_KONG_GEN_AI_RESPONSE_SERVICE_TIER, res.serviceTier);
+    }
     set(S.ATTR_GEN_AI_REQUEST_TOP_K, req.topK);
     set(S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, req.frequencyPenalty);
     set(S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, req.presencePenalty);
@@ -111,4 +136,28 @@ export function spanAttributes(
     }
   }
   return a;
+}
+
+const OPENAI_API_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'azure']);
+
+/** Token details without a conventions name (audio, text, image, predictions), in every mode. */
+const DETAIL_NAMES: readonly (readonly [keyof TokenDetails, string])[] = [
+  ['inputText', 'input_text_tokens'],
+  ['inputImage', 'input_image_tokens'],
+  ['inputAudio', 'input_audio_tokens'],
+  ['outputText', 'output_text_tokens'],
+  ['outputAudio', 'output_audio_tokens'],
+  ['acceptedPrediction', 'accepted_prediction_tokens'],
+  ['rejectedPrediction', 'rejected_prediction_tokens'],
+];
+
+function usageDetails(
+  usage: LlmCall['usage'],
+  set: (key: string, value: AttributeScalar | undefined) => void,
+): void {
+  const details = usage.details;
+  if (details === undefined) return;
+  for (const [field, suffix] of DETAIL_NAMES) {
+    set(`${K.KONG_GEN_AI_USAGE_PREFIX}.${suffix}`, details[field]);
+  }
 }

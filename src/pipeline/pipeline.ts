@@ -9,6 +9,7 @@ import { acquireTracer, SPAN_LIMITS } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable, type CallCost } from '../genai/cost';
 import { pickRequestHeaders } from '../genai/request-headers';
+import { requestRecords, type RequestRecords } from '../genai/request-records';
 import type { LlmCall } from '../genai/types';
 import { addContentWithinLimit } from '../instrumentation/attribute-budget';
 import { contentAttributes } from '../instrumentation/content-attributes';
@@ -20,7 +21,11 @@ import {
   type MetricFamily,
   type MetricPoint,
 } from '../instrumentation/metric-points';
+import { callEvents, type ContentCleaner } from '../instrumentation/call-events';
+import { recordRequestSpan } from '../instrumentation/record-request-span';
 import { recordSpan } from '../instrumentation/record-span';
+import { guardBlockPoints, requestMetricPoints } from '../instrumentation/request-metric-points';
+import { requestSpans } from '../instrumentation/request-spans';
 import { ContentSanitizer } from '../instrumentation/redaction';
 import {
   ATTR_KONG_GEN_AI_SAMPLING_REASON,
@@ -142,12 +147,15 @@ export class Pipeline {
   /** Processes one already-decoded serialized log. */
   processLog(log: unknown): readonly LlmCall[] {
     const calls = callsFromLog(log);
-    if (calls.length === 0) {
+    // MCP, A2A and guard-blocked requests (docs/design.md#mcp-and-a2a): not LLM calls, but AI data.
+    const records = requestRecords(log, calls.length > 0);
+    if (calls.length === 0 && records === undefined) {
       selfObs.skipped('no_ai_data');
       return calls;
     }
     const fromHeaders = this.headerAttributes(log);
     for (const call of calls) this.record(call, fromHeaders);
+    if (records !== undefined) this.recordRequest(records);
     return calls;
   }
 
@@ -182,6 +190,9 @@ export class Pipeline {
       cost: cost?.value,
       costSource: cost?.source,
     });
+    if (call.guards !== undefined && this.families.has('gen_ai')) {
+      points.push(...guardBlockPoints(call.guards));
+    }
     recordMetricPoints(this.withHeaderDimensions(points, fromHeaders), this.sinks.instruments);
   }
 
@@ -207,6 +218,7 @@ export class Pipeline {
       name: spanName(call, this.mode),
       attributes,
       parent,
+      events: callEvents(call, this.cleaner),
     });
     const logger = this.sinks.logger;
     if (this.sanitizer !== undefined && this.contentOnEvent && logger !== undefined) {
@@ -239,6 +251,22 @@ export class Pipeline {
       if (fromHeaders[name] !== undefined) extra[name] = fromHeaders[name];
     if (Object.keys(extra).length === 0) return points;
     return points.map(p => ({ ...p, attributes: { ...extra, ...p.attributes } }));
+  }
+
+  /** Content cleaner for guard texts and MCP tool data: present only with capture on. */
+  private get cleaner(): ContentCleaner {
+    const sanitizer = this.sanitizer;
+    return sanitizer === undefined ? undefined : text => sanitizer.clean(text);
+  }
+
+  private recordRequest(records: RequestRecords): void {
+    const { traceparent, kong } = records.context;
+    const parent =
+      traceparent === undefined ? undefined : (parseTraceParent(traceparent) ?? undefined);
+    for (const spec of requestSpans(records, this.cleaner)) {
+      recordRequestSpan(this.sinks.tracer, spec, parent, kong.traceId);
+    }
+    recordMetricPoints(requestMetricPoints(records, this.families), this.sinks.instruments);
   }
 }
 

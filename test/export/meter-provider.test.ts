@@ -21,6 +21,9 @@ import {
   type MetricPoint,
   type MetricPointOptions,
 } from '../../src/instrumentation/metric-points';
+import { requestRecords } from '../../src/genai/request-records';
+import { requestMetricPoints } from '../../src/instrumentation/request-metric-points';
+import { eeA2aLog, eeBlockedLog, eeMcpLog } from '../fixtures/ee-logs';
 import { llmCall } from '../fixtures/llm-call';
 import { startOtlpReceiver } from '../helpers/otlp-receiver';
 
@@ -136,13 +139,19 @@ function selfMetricNames(request: Received): string[] {
     .sort();
 }
 
-/** One call of every kind, together touching all 13 instruments. */
+/** One call of every kind, together (with requestPoints) touching every instrument. */
 const CALLS: readonly LlmCall[] = [
   llmCall({ kongCost: 0.5 }),
   llmCall({
     mode: 'stream',
     usage: { inputTokens: 10, outputTokens: 101, estimated: true },
-    timing: { startMs: 0, durationMs: 2300, timeToFirstTokenMs: 300, generationMs: 2000 },
+    timing: {
+      startMs: 0,
+      durationMs: 2300,
+      timeToFirstTokenMs: 300,
+      generationMs: 2000,
+      llmLatencyMs: 2300,
+    },
     response: { choices: [{ index: 0, finishReason: 'length' }] },
   }),
   llmCall({
@@ -156,7 +165,7 @@ const CALLS: readonly LlmCall[] = [
   llmCall({
     responseModel: undefined,
     usage: { inputTokens: 0, outputTokens: 0, estimated: false },
-    timing: { startMs: 0, durationMs: 80 },
+    timing: { startMs: 0, durationMs: 80, llmLatencyMs: 80 },
     response: {},
     outcome: { httpStatus: 429, isError: true, errorType: '429' },
   }),
@@ -178,6 +187,10 @@ const CALLS: readonly LlmCall[] = [
   }),
 ];
 
+const DURATION_S = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const SIZE_BY = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
 const KONG_MS = [
   250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000,
 ];
@@ -217,6 +230,32 @@ const CONTRACT: Record<
   ai_llm_provider_latency_ms: ['histogram', 'ms', KONG_MS],
   ai_cache_fetch_latency: ['histogram', 'ms', KONG_MS],
   ai_cache_embeddings_latency: ['histogram', 'ms', KONG_MS],
+  'gen_ai.client.operation.time_to_first_chunk': ['histogram', 's', DURATION_S],
+  'gen_ai.client.operation.time_per_output_chunk': ['histogram', 's', DURATION_S],
+  'mcp.client.operation.duration': ['histogram', 's', DURATION_S],
+  'mcp.server.operation.duration': ['histogram', 's', DURATION_S],
+  'kong.gen_ai.guard.blocks': ['sum', '{request}'],
+  'kong.gen_ai.mcp.acl.allowed': ['sum', '{request}'],
+  'kong.gen_ai.mcp.acl.denied': ['sum', '{request}'],
+  'kong.gen_ai.a2a.request.count': ['sum', '{request}'],
+  'kong.gen_ai.a2a.request.duration': ['histogram', 's', DURATION_S],
+  'kong.gen_ai.a2a.response.size': ['histogram', 'By', SIZE_BY],
+  'kong.gen_ai.a2a.ttfb': ['histogram', 's', DURATION_S],
+  'kong.gen_ai.a2a.request.error.count': ['sum', '{error}'],
+  'kong.gen_ai.a2a.task.state.count': ['sum', '{state}'],
+  ai_mcp_latency_ms: [
+    'histogram',
+    'ms',
+    [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000],
+  ],
+  ai_mcp_response_body_size_bytes: ['histogram', 'By', SIZE_BY],
+  ai_mcp_error_total: ['sum', ''],
+  ai_a2a_requests_total: ['sum', ''],
+  ai_a2a_error_total: ['sum', ''],
+  ai_a2a_latency_ms: ['histogram', 'ms', KONG_MS],
+  ai_a2a_ttfb_latency_ms: ['histogram', 'ms', KONG_MS],
+  ai_a2a_response_body_size_bytes: ['histogram', 'By', SIZE_BY],
+  ai_a2a_task_states_total: ['sum', ''],
 };
 
 const OPTS: MetricPointOptions = {
@@ -225,8 +264,23 @@ const OPTS: MetricPointOptions = {
   consumerInMetrics: false,
 };
 
-const pointsOf = (calls: readonly LlmCall[]): MetricPoint[] =>
-  calls.flatMap(call => metricPointsFor(call, OPTS));
+/** MCP (proxied and answered by Kong), A2A (streamed, with an error) and a guard block. */
+function requestPoints(): MetricPoint[] {
+  const answered = eeMcpLog();
+  answered.source = 'exit';
+  const a2a = eeA2aLog();
+  const rpc = (a2a.ai as Record<string, Record<string, Record<string, unknown>[]>>).a2a!.rpc![0]!;
+  Object.assign(rpc, { streaming: true, ttfb_latency: 20 });
+  return [eeMcpLog(), answered, a2a, eeBlockedLog()].flatMap(log => {
+    const records = requestRecords(log, false)!;
+    return requestMetricPoints(records, OPTS.families);
+  });
+}
+
+const pointsOf = (calls: readonly LlmCall[]): MetricPoint[] => [
+  ...calls.flatMap(call => metricPointsFor(call, OPTS)),
+  ...requestPoints(),
+];
 
 interface Expected {
   readonly attributes: Record<string, unknown>;
@@ -316,7 +370,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     await receiver.close();
   });
 
-  it('exports all 13 instruments with exact names, units, types, buckets and aggregates', async () => {
+  it('exports every instrument with exact names, units, types, buckets and aggregates', async () => {
     const settings = resolveMetricSettings(configOf(receiver.url), {});
     const lease = acquireMeterInstruments(settings);
     assert.equal(lease.instruments.length, 1, 'Prometheus endpoint is off');
@@ -461,7 +515,7 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     assert.equal(receiver.requests.length, 2, 'shutdown exported the last interval');
     assertExport(
       receiver.requests[1]!,
-      expectedSeries(pointsOf([CALLS[0]!, CALLS[0]!])),
+      expectedSeries([...pointsOf(CALLS.slice(0, 1)), ...pointsOf(CALLS.slice(0, 1))]),
       'AGGREGATION_TEMPORALITY_CUMULATIVE',
     );
   });

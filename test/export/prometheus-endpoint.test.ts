@@ -32,7 +32,7 @@ const ROOT = join(__dirname, '..', '..');
 
 const call = (overrides: Partial<LlmCall> = {}): LlmCall =>
   llmCall({
-    timing: { startMs: 0, durationMs: 1200 },
+    timing: { startMs: 0, durationMs: 1200, llmLatencyMs: 1200 },
     server: { address: 'api.openai.com' },
     outcome: { isError: false },
     kongCost: 0.002,
@@ -86,7 +86,7 @@ describe('Prometheus pull endpoint scraped by a real Prometheus', () => {
     const leased = lease;
     const record = (c: LlmCall): void =>
       recordMetricPoints(metricPointsFor(c, OPTS), leased.instruments);
-    record(call({ timing: { startMs: 0, durationMs: 300 } }));
+    record(call({ timing: { startMs: 0, durationMs: 300, llmLatencyMs: 300 } }));
     record(call({ provider: 'anthropic', requestModel: 'claude-sonnet-4', kongCost: undefined }));
 
     // Our own endpoint first: the exact text Prometheus will parse.

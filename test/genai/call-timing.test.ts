@@ -16,6 +16,8 @@ describe('streamed calls', () => {
       durationMs: 410 + 2905,
       timeToFirstTokenMs: 410,
       generationMs: 2905,
+      // Kong's provider-latency metric records meta.llm_latency as logged (OSS 3.9: to headers).
+      llmLatencyMs: 412,
     });
     assert.equal(call.usage.estimated, true);
     assert.equal(call.usage.inputTokens, 18);

@@ -48,7 +48,11 @@ const GEN_AI_OP: Attributes = {
   'gen_ai.request.model': 'gpt-4o',
   'gen_ai.response.model': 'gpt-4o-2024-08-06',
 };
-const GEN_AI_SERVER: Attributes = { ...GEN_AI_OP, 'server.address': 'api.openai.com' };
+const GEN_AI_SERVER: Attributes = {
+  ...GEN_AI_OP,
+  'server.address': 'api.openai.com',
+  'server.port': 443,
+};
 const KONG_LABELS: Attributes = {
   ai_provider: 'openai',
   ai_model: 'gpt-4o',
@@ -78,7 +82,7 @@ describe('metricPointsFor', () => {
       {
         instrument: 'gen_ai.client.generation.choices',
         value: 1,
-        attributes: { ...GEN_AI_OP, 'gen_ai.response.finish_reason': 'stop' },
+        attributes: { ...GEN_AI_OP, 'llm.response.finish_reason': 'stop' },
       },
       {
         instrument: 'kong.gen_ai.llm.cost',
@@ -110,7 +114,13 @@ describe('metricPointsFor', () => {
     const call = chatCall({
       mode: 'stream',
       usage: { inputTokens: 10, outputTokens: 101, estimated: true },
-      timing: { startMs: 0, durationMs: 2300, timeToFirstTokenMs: 300, generationMs: 2000 },
+      timing: {
+        startMs: 0,
+        durationMs: 2300,
+        timeToFirstTokenMs: 300,
+        generationMs: 2000,
+        llmLatencyMs: 2250,
+      },
     });
     const points = metricPointsFor(call, opts());
     assert.deepEqual(one(points, 'gen_ai.server.time_to_first_token'), {
@@ -124,7 +134,15 @@ describe('metricPointsFor', () => {
       attributes: GEN_AI_OP,
     });
     assert.equal(one(points, 'gen_ai.client.operation.duration').value, 2.3);
-    assert.equal(one(points, 'ai_llm_provider_latency_ms').value, 2300);
+    // The conventions' client chunk metrics carry server.* like the duration.
+    assert.deepEqual(one(points, 'gen_ai.client.operation.time_to_first_chunk'), {
+      instrument: 'gen_ai.client.operation.time_to_first_chunk',
+      value: 0.3,
+      attributes: GEN_AI_SERVER,
+    });
+    assert.equal(one(points, 'gen_ai.client.operation.time_per_output_chunk').value, 0.02);
+    // Kong's provider latency is meta.llm_latency as logged, not our derived stream duration.
+    assert.equal(one(points, 'ai_llm_provider_latency_ms').value, 2250);
     // Kong recomputes total = prompt + completion when the provider gave none.
     const total = of(points, 'ai_llm_tokens_total').find(
       p => p.attributes.token_type === 'total_tokens',
@@ -162,7 +180,7 @@ describe('metricPointsFor', () => {
     });
     const choices = of(metricPointsFor(call, opts()), 'gen_ai.client.generation.choices');
     assert.deepEqual(
-      choices.map(p => [p.value, p.attributes['gen_ai.response.finish_reason']]),
+      choices.map(p => [p.value, p.attributes['llm.response.finish_reason']]),
       [
         [1, 'stop'],
         [1, 'length'],
@@ -170,7 +188,7 @@ describe('metricPointsFor', () => {
         [1, undefined],
       ],
     );
-    assert.ok(!('gen_ai.response.finish_reason' in choices[3]!.attributes));
+    assert.ok(!('llm.response.finish_reason' in choices[3]!.attributes));
   });
 
   it('maps an embeddings call: vector size, input tokens only, no choices', () => {
@@ -213,7 +231,13 @@ describe('metricPointsFor', () => {
       mode: 'stream',
       responseModel: undefined,
       usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, estimated: false },
-      timing: { startMs: 0, durationMs: 80, timeToFirstTokenMs: 80, generationMs: 0 },
+      timing: {
+        startMs: 0,
+        durationMs: 80,
+        timeToFirstTokenMs: 80,
+        generationMs: 0,
+        llmLatencyMs: 80,
+      },
       response: {},
       outcome: { httpStatus: 429, upstreamStatus: 429, isError: true, errorType: '429' },
     });

@@ -16,6 +16,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
 import { ConfigSchema, type Config, type ConfigInput } from '../../schemas/config';
+import { callsFromLog } from '../../src/genai/calls';
 import { GenAiOtelPlugin } from '../../src/kong/genai-otel-plugin';
 import { Pipeline, type TelemetrySinks } from '../../src/pipeline/pipeline';
 import {
@@ -26,7 +27,18 @@ import { shutdownMeterProviders } from '../../src/export/meter-provider';
 import { selfObs } from '../../src/selfobs/recorder';
 import { SPAN_LIMITS, shutdownTracerProviders } from '../../src/export/tracer-provider';
 import * as F from '../fixtures/serialized-logs';
-import { hostileLog, junkText, paths, setPath, SHAPES, wrongType } from '../fixtures/hostile-logs';
+import {
+  hostileEeLog,
+  hostileLog,
+  junkText,
+  paths,
+  setPath,
+  SHAPES,
+  wrongType,
+} from '../fixtures/hostile-logs';
+import { EE_LOGS } from '../fixtures/ee-logs';
+import { requestRecords } from '../../src/genai/request-records';
+import { requestSpans } from '../../src/instrumentation/request-spans';
 import { streamLog39, streamLogEe312 } from '../fixtures/stream-logs';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 
@@ -146,6 +158,10 @@ function checkSpan(span: ReadableSpan, config: Config): void {
   assert.ok(nanos(span.endTime) >= nanos(span.startTime), 'span ends before it starts');
   const entries = Object.entries(span.attributes);
   assert.ok(entries.length <= SPAN_LIMITS.attributeCountLimit, `${entries.length} attributes`);
+  for (const event of span.events) {
+    checkHrTime(`event ${event.name}`, event.time);
+    for (const [key, value] of Object.entries(event.attributes ?? {})) checkValue(key, value);
+  }
   const max = config.max_content_length;
   for (const [key, value] of entries) {
     checkValue(key, value);
@@ -165,6 +181,21 @@ function checkSpan(span: ReadableSpan, config: Config): void {
   }
 }
 
+/** Spans expected besides the LLM calls' (MCP, A2A, blocked requests), from the pure parsers. */
+function otherSpans(input: { text?: string; decoded?: unknown }): number {
+  let log: unknown = input.decoded;
+  if (input.text !== undefined) {
+    try {
+      log = JSON.parse(input.text);
+    } catch {
+      return 0;
+    }
+  }
+  const calls = callsFromLog(log).length;
+  const records = requestRecords(log, calls > 0);
+  return records === undefined ? 0 : requestSpans(records, undefined).length;
+}
+
 /** Runs one input through one pipeline; returns nothing, asserts everything. */
 function runCase(input: { text?: string; decoded?: unknown }, configIndex: number): void {
   const entry = pipelines[configIndex % pipelines.length]!;
@@ -181,7 +212,11 @@ function runCase(input: { text?: string; decoded?: unknown }, configIndex: numbe
     assert.fail(`exception escaped the pipeline: ${String(error)}`);
   }
   const finished = spans.getFinishedSpans();
-  assert.equal(finished.length, calls, 'one span per LLM call (sample ratio 1)');
+  assert.equal(
+    finished.length,
+    calls + otherSpans(input),
+    'one span per LLM call, MCP/A2A entry or blocked request (sample ratio 1)',
+  );
   for (const span of finished) checkSpan(span, entry.config);
   assert.deepEqual(badMeasurements, [], 'every metric measurement is finite');
 }
@@ -222,9 +257,19 @@ describe('hostile serialized logs through the Pipeline (production span limits)'
     );
   });
 
+  it('EE 3.11+ shapes (tried targets, guards, judge, MCP, A2A) with hostile fields (3,000 runs)', () => {
+    fc.assert(
+      fc.property(hostileEeLog, fc.nat(), fc.boolean(), (log, config, asText) => {
+        totalCases += 1;
+        runCase(asText ? { text: JSON.stringify(log) } : { decoded: log }, config);
+      }),
+      { ...RUN, numRuns: 3000 },
+    );
+  });
+
   it('every field of every Kong shape replaced by every wrong type (exhaustive)', () => {
     const wrong: unknown[] = [null, true, -1, NaN, Infinity, 1e308, '', '\uD800', [], {}, [{}]];
-    const builders = [...SHAPES, streamLog39, streamLogEe312];
+    const builders = [...SHAPES, streamLog39, streamLogEe312, ...EE_LOGS.map(([, b]) => b)];
     let configIndex = 0;
     for (const build of builders) {
       const count = paths(build()).length;

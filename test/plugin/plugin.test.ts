@@ -187,6 +187,7 @@ describe('one span per AI Proxy call', () => {
       'kong.gen_ai.request.mode': 'oneshot',
       'kong.gen_ai.sampling.reason': 'ratio',
       'gen_ai.usage.cost': 0.0000195,
+      'kong.gen_ai.usage.cost': 0.0000195,
       'kong.gen_ai.cost.source': 'kong',
       'gen_ai.system': 'openai',
       'llm.request.type': 'chat',

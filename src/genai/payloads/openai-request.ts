@@ -1,6 +1,6 @@
 // OpenAI-format request bodies: OpenAI, Azure, Mistral and llama2 (OpenAI format), Hugging Face chat.
 import { stringList } from './content';
-import { bool, count, defined, int, num, str, type Obj } from './json';
+import { bool, count, defined, int, name, num, obj, str, type Obj } from './json';
 import { promptMessages, readMessages, readTools, shapeOperation } from './openai-messages';
 import type { RequestFacts } from '../types';
 
@@ -24,5 +24,25 @@ export function parseOpenAiRequest(body: Obj): RequestFacts {
     tools: readTools(body.tools, body.functions),
     embeddingsInput: stringList(body.input),
     operation: shapeOperation(body),
+    serviceTier: name(body.service_tier),
+    encodingFormats: body.input === undefined ? undefined : encodingFormats(body.encoding_format),
+    outputType: outputType(body.response_format),
   });
+}
+
+/** Embeddings `encoding_format`; OpenAI's default is `float`, but only what was sent is reported. */
+function encodingFormats(v: unknown): string[] | undefined {
+  const format = name(v);
+  return format === undefined ? undefined : [format];
+}
+
+/**
+ * `response_format` -> the conventions' `gen_ai.output.type`: `{type: text}` is `text`,
+ * `json_object`/`json_schema` are `json`. Other values are not a documented output type.
+ */
+function outputType(v: unknown): string | undefined {
+  const type = name(obj(v)?.type) ?? name(v);
+  if (type === 'text') return 'text';
+  if (type === 'json_object' || type === 'json_schema') return 'json';
+  return undefined;
 }

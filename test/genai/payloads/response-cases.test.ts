@@ -107,6 +107,7 @@ describe('parseResponsePayload', () => {
         totalTokens: 1500,
         cachedInputTokens: 1024,
         reasoningOutputTokens: 256,
+        details: { inputAudio: 0 },
       },
     });
   });

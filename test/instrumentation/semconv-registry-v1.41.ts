@@ -1,0 +1,105 @@
+// The names this plugin may emit in `latest` mode besides its own `kong.*` ones: every attribute,
+// event and metric registered by OpenTelemetry semantic conventions v1.41.0 (the last release with
+// the GenAI conventions) in the registries a GenAI/MCP client touches.
+// Source: open-telemetry/semantic-conventions, tag v1.41.0 (commit e018fe6f9), files
+// model/{gen-ai,openai,mcp,jsonrpc,rpc,server,error}/registry.yaml (attribute ids),
+// model/gen-ai/events.yaml (event names), model/{gen-ai,mcp}/metrics.yaml (metric names).
+// `rpc.*` and `jsonrpc.*` are listed because the MCP spans reference them.
+
+export const SEMCONV_VERSION = '1.41.0';
+
+export const REGISTERED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'error.type',
+  'gen_ai.agent.description',
+  'gen_ai.agent.id',
+  'gen_ai.agent.name',
+  'gen_ai.agent.version',
+  'gen_ai.conversation.id',
+  'gen_ai.data_source.id',
+  'gen_ai.embeddings.dimension.count',
+  'gen_ai.evaluation.explanation',
+  'gen_ai.evaluation.name',
+  'gen_ai.evaluation.score.label',
+  'gen_ai.evaluation.score.value',
+  'gen_ai.input.messages',
+  'gen_ai.operation.name',
+  'gen_ai.output.messages',
+  'gen_ai.output.type',
+  'gen_ai.prompt.name',
+  'gen_ai.provider.name',
+  'gen_ai.request.choice.count',
+  'gen_ai.request.encoding_formats',
+  'gen_ai.request.frequency_penalty',
+  'gen_ai.request.max_tokens',
+  'gen_ai.request.model',
+  'gen_ai.request.presence_penalty',
+  'gen_ai.request.seed',
+  'gen_ai.request.stop_sequences',
+  'gen_ai.request.stream',
+  'gen_ai.request.temperature',
+  'gen_ai.request.top_k',
+  'gen_ai.request.top_p',
+  'gen_ai.response.finish_reasons',
+  'gen_ai.response.id',
+  'gen_ai.response.model',
+  'gen_ai.response.time_to_first_chunk',
+  'gen_ai.retrieval.documents',
+  'gen_ai.retrieval.query.text',
+  'gen_ai.system_instructions',
+  'gen_ai.token.type',
+  'gen_ai.tool.call.arguments',
+  'gen_ai.tool.call.id',
+  'gen_ai.tool.call.result',
+  'gen_ai.tool.definitions',
+  'gen_ai.tool.description',
+  'gen_ai.tool.name',
+  'gen_ai.tool.type',
+  'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.workflow.name',
+  'jsonrpc.protocol.version',
+  'jsonrpc.request.id',
+  'mcp.method.name',
+  'mcp.protocol.version',
+  'mcp.resource.uri',
+  'mcp.session.id',
+  'openai.api.type',
+  'openai.request.service_tier',
+  'openai.response.service_tier',
+  'openai.response.system_fingerprint',
+  'rpc.method',
+  'rpc.method_original',
+  'rpc.request.metadata',
+  'rpc.response.metadata',
+  'rpc.response.status_code',
+  'rpc.system.name',
+  'server.address',
+  'server.port',
+]);
+
+export const REGISTERED_EVENTS: ReadonlySet<string> = new Set([
+  'gen_ai.client.inference.operation.details',
+  'gen_ai.evaluation.result',
+  'gen_ai.client.operation.exception',
+]);
+
+export const REGISTERED_METRICS: ReadonlySet<string> = new Set([
+  'gen_ai.client.token.usage',
+  'gen_ai.client.operation.duration',
+  'gen_ai.client.operation.time_to_first_chunk',
+  'gen_ai.client.operation.time_per_output_chunk',
+  'gen_ai.server.request.duration',
+  'gen_ai.server.time_per_output_token',
+  'gen_ai.server.time_to_first_token',
+  'mcp.client.operation.duration',
+  'mcp.server.operation.duration',
+  'mcp.client.session.duration',
+  'mcp.server.session.duration',
+]);
+
+/** A name `latest` mode may emit: registered, or ours (`kong.*`). */
+export const allowedInLatest = (name: string, registered: ReadonlySet<string>): boolean =>
+  registered.has(name) || name.startsWith('kong.');
