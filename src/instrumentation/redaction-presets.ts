@@ -18,11 +18,13 @@ export const PRESET_NAMES = [
 ] as const;
 export type RedactPreset = (typeof PRESET_NAMES)[number];
 
-/** One text rule: every match is replaced by what `replace` returns for it. */
-interface TextRule {
-  readonly re: RegExp;
-  readonly replace: (match: string, ...groups: (string | undefined)[]) => string;
-}
+/** One text rule: every match is replaced by what `replace` returns for it; or a function. */
+type TextRule =
+  | {
+      readonly re: RegExp;
+      readonly replace: (match: string, ...groups: (string | undefined)[]) => string;
+    }
+  | { readonly apply: (text: string) => string };
 
 const always = (): string => REDACTED;
 
@@ -209,21 +211,42 @@ const RULES: Readonly<Record<RedactPreset, readonly TextRule[]>> = {
       replace: always,
     },
   ],
-  secret_assignment: [
-    {
-      // name = value, name: "value", "name": 'value': keeps the name, drops the value (symbols
-      // and escaped quotes included) when the name holds a secret.
-      re: /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(["']?\s{0,8}[:=]\s{0,8})("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"',;]+)/g,
-      replace: (match, name, sep, value) =>
-        isSecretName(name ?? '') && value !== REDACTED && value !== `"${REDACTED}"`
-          ? `${name ?? ''}${sep ?? ''}${quoteLike(value ?? '')}`
-          : match,
-    },
-  ],
+  secret_assignment: [{ apply: redactAssignments }],
 };
+
+// name = value, name: "value", "name": 'value', name := value: keeps the name, drops the value
+// (symbols and escaped quotes included; a quoted value runs to the end of the line when its
+// closing quote is missing) when the name holds a secret. A name that holds none consumes only
+// itself, so a secret name inside its value is still seen.
+const ASSIGNMENT =
+  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(["']?\s{0,8}(?:[:=]=?|=>)\s{0,8})/g;
+// Quoted, quoted with escaped quotes (JSON inside a JSON string), or bare.
+const VALUE =
+  /\\"(?:[^"\\\n]|\\[^"\n])*(?:\\")?|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|[^\s"',;]+/y;
+
+function redactAssignments(text: string): string {
+  ASSIGNMENT.lastIndex = 0;
+  let out = '';
+  let cursor = 0;
+  for (let m = ASSIGNMENT.exec(text); m !== null; m = ASSIGNMENT.exec(text)) {
+    const name = m[1] ?? '';
+    if (!isSecretName(name)) {
+      ASSIGNMENT.lastIndex = m.index + name.length;
+      continue;
+    }
+    VALUE.lastIndex = ASSIGNMENT.lastIndex;
+    const value = VALUE.exec(text)?.[0];
+    if (value === undefined || value === REDACTED || value === `"${REDACTED}"`) continue;
+    out += text.slice(cursor, ASSIGNMENT.lastIndex) + quoteLike(value);
+    cursor = ASSIGNMENT.lastIndex + value.length;
+    ASSIGNMENT.lastIndex = cursor;
+  }
+  return cursor === 0 ? text : out + text.slice(cursor);
+}
 
 /** `[REDACTED]` in the quotes the value had. */
 function quoteLike(value: string): string {
+  if (value.startsWith('\\"')) return `\\"${REDACTED}\\"`;
   const q = value[0];
   return q === '"' || q === "'" ? `${q}${REDACTED}${q}` : REDACTED;
 }
@@ -245,6 +268,10 @@ export function applyPresets(text: string, presets: ReadonlySet<RedactPreset>): 
   for (const preset of ORDER) {
     if (!presets.has(preset)) continue;
     for (const rule of RULES[preset]) {
+      if ('apply' in rule) {
+        out = rule.apply(out);
+        continue;
+      }
       rule.re.lastIndex = 0;
       out = out.replace(rule.re, rule.replace as (m: string, ...rest: unknown[]) => string);
     }

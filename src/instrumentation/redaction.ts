@@ -23,7 +23,7 @@ export const TRUNCATION_MARKER = '…[truncated]';
  */
 const LOOKAHEAD = 64 * 1024;
 const GUARD = 16 * 1024;
-/** Deeper JSON is redacted as text (its encoding), which the text rules still cover. */
+/** Deeper JSON is redacted as text: walking (and encoding) it would need as deep a stack. */
 const MAX_JSON_DEPTH = 64;
 
 export interface ContentPolicy {
@@ -66,6 +66,7 @@ export class ContentSanitizer {
   cleanJson(text: string): CleanJson {
     let parsed: unknown;
     try {
+      if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw new RangeError('too deep');
       parsed = JSON.parse(text);
     } catch {
       const cleaned = this.clean(text);
@@ -107,6 +108,7 @@ export class ContentSanitizer {
   }
 
   private walk(node: unknown, secret: boolean, depth: number, budget: { left: number }): unknown {
+    // depth is bounded by nestedDeeperThan before parsing.
     // Past the budget, everything lands beyond the cut: not redacted, not exported.
     if (budget.left <= 0) return null;
     if (typeof node === 'string') {
@@ -121,7 +123,6 @@ export class ContentSanitizer {
       return this.redactOnce(asText) === asText ? node : REDACTED;
     }
     if (node === null || typeof node !== 'object') return node;
-    if (depth >= MAX_JSON_DEPTH) return this.walk(JSON.stringify(node), secret, depth, budget);
     if (Array.isArray(node)) {
       return node.map(item => this.walk(item, secret, depth + 1, budget));
     }
@@ -151,4 +152,23 @@ export class ContentSanitizer {
     if (text.length <= max) return text;
     return text.slice(0, Math.max(0, max - TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
   }
+}
+
+/** True when brackets outside strings nest deeper than `limit` (one linear scan, no parse). */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i += 1; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === 93 || c === 125) depth -= 1;
+  }
+  return false;
 }
