@@ -37,8 +37,24 @@ export function contentAttributes(
     return done;
   };
   if (emitsLegacy(mode)) legacyContent(call, clean, into);
-  if (emitsLatest(mode)) latestContent(call, clean, into);
+  if (emitsLatest(mode)) {
+    latestContent(call, clean, into);
+    const stops = stopSequences(call, sanitizer);
+    if (stops !== undefined) into[S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops;
+  }
   return into;
+}
+
+/** Stop sequences are free text the user chose: at most this many, each at most this long. */
+export const MAX_STOP_SEQUENCES = 16;
+export const MAX_STOP_SEQUENCE_LENGTH = 256;
+
+function stopSequences(call: LlmCall, sanitizer: ContentSanitizer): string[] | undefined {
+  const stops = call.request.stopSequences;
+  if (stops === undefined || stops.length === 0) return undefined;
+  return stops
+    .slice(0, MAX_STOP_SEQUENCES)
+    .map(stop => sanitizer.clean(stop, MAX_STOP_SEQUENCE_LENGTH));
 }
 
 interface Clean {

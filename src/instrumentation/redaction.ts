@@ -53,9 +53,10 @@ export class ContentSanitizer {
     this.secretNames = this.presets.has('secret_assignment');
   }
 
-  /** A text value: redacted (as written and decoded), then truncated. */
-  clean(text: string): string {
-    return this.truncate(this.redactBounded(text));
+  /** A text value: redacted (as written and decoded), then truncated (to `max` when shorter). */
+  clean(text: string, max: number = this.maxLength): string {
+    const limit = Math.min(max, this.maxLength);
+    return truncate(this.redactBounded(text, limit), limit);
   }
 
   /**
@@ -76,7 +77,7 @@ export class ContentSanitizer {
     const walked = this.walk(parsed, false, 0, budget);
     const encoded = JSON.stringify(walked) ?? 'null';
     if (encoded.length <= this.maxLength) return { value: walked, text: encoded };
-    const cut = this.truncate(encoded);
+    const cut = truncate(encoded, this.maxLength);
     return { value: cut, text: cut };
   }
 
@@ -98,12 +99,12 @@ export class ContentSanitizer {
       : applyOperatorPatterns(preset, this.patterns, REDACTED);
   }
 
-  /** Redaction of a prefix long enough for truncation (see LOOKAHEAD). */
-  private redactBounded(text: string): string {
-    for (let window = this.maxLength + LOOKAHEAD; ; window *= 2) {
+  /** Redaction of a prefix long enough for truncation to `max` (see LOOKAHEAD). */
+  private redactBounded(text: string, max: number = this.maxLength): string {
+    for (let window = max + LOOKAHEAD; ; window *= 2) {
       if (text.length <= window) return this.redact(text);
       const redacted = this.redact(text.slice(0, window));
-      if (redacted.length >= this.maxLength + GUARD) return redacted;
+      if (redacted.length >= max + GUARD) return redacted;
     }
   }
 
@@ -146,12 +147,11 @@ export class ContentSanitizer {
     }
     return out;
   }
+}
 
-  private truncate(text: string): string {
-    const max = this.maxLength;
-    if (text.length <= max) return text;
-    return text.slice(0, Math.max(0, max - TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
-  }
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, Math.max(0, max - TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
 }
 
 /** True when brackets outside strings nest deeper than `limit` (one linear scan, no parse). */
