@@ -262,11 +262,26 @@ const ORDER: readonly RedactPreset[] = [
   'payment_card',
 ];
 
+/** Cheap tests a text must pass for a preset to possibly match (most content passes few). */
+const MAY_MATCH: Readonly<Record<RedactPreset, (text: string) => boolean>> = {
+  email: t => t.includes('@'),
+  payment_card: t => /\d/.test(t),
+  bearer_token: t => /bearer|basic|token|authorization|:\/\//i.test(t),
+  jwt: t => t.includes('ey'),
+  api_key: () => true,
+  private_key: t => t.includes('-----BEGIN'),
+  secret_assignment: t => t.includes(':') || t.includes('='),
+};
+
+/** No preset matches fewer characters (`pwd=x`). */
+const SHORTEST_MATCH = 5;
+
 /** Applies the enabled presets' rules, in a fixed order whatever order they were configured in. */
 export function applyPresets(text: string, presets: ReadonlySet<RedactPreset>): string {
+  if (text.length < SHORTEST_MATCH) return text;
   let out = text;
   for (const preset of ORDER) {
-    if (!presets.has(preset)) continue;
+    if (!presets.has(preset) || !MAY_MATCH[preset](out)) continue;
     for (const rule of RULES[preset]) {
       if ('apply' in rule) {
         out = rule.apply(out);
