@@ -9,10 +9,10 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   createMetricInstruments,
-  METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
 } from '../instrumentation/metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { cardinalityLimit } from './cardinality';
 import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
 import { registerSelfMetrics } from '../selfobs/self-metrics';
@@ -114,7 +114,7 @@ function createProvider(settings: MetricSettings): MeterProvider {
         exportIntervalMillis: settings.exportIntervalMs,
         // The exporter's own timeout is an idle timeout; this is the only hard bound per export.
         exportTimeoutMillis: Math.min(settings.timeoutMs, settings.exportIntervalMs),
-        cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
+        cardinalityLimits: { default: cardinalityLimit() },
       }),
     ],
   });

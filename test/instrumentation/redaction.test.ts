@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureContent } from '../../src/pipeline/settings';
-import { ContentSanitizer, PRESET_NAMES, type RedactPreset } from '../../src/instrumentation/redaction';
+import {
+  ContentSanitizer,
+  PRESET_NAMES,
+  type RedactPreset,
+} from '../../src/instrumentation/redaction';
 
 const ALL: RedactPreset[] = [...PRESET_NAMES];
 const sanitizer = (presets: RedactPreset[] = ALL, patterns: string[] = [], maxLength = 4096) =>
