@@ -3,8 +3,9 @@
 // to every scrape within a second, so a flood of scrapes, or many concurrent ones, costs one
 // collection per second; a slow reader only holds its socket, which Node writes without the
 // event loop. Bounded connections, header sizes and timeouts.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { createServer, type Server } from 'node:http';
+import type { MetricData, ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 
 export const SCRAPE_CACHE_MS = 1000;
 const MAX_CONNECTIONS = 16;
@@ -17,29 +18,73 @@ interface Rendered {
   readonly body: string;
 }
 
-/** Runs the exporter's handler against a response that only records what it is given. */
-function render(exporter: PrometheusExporter): Promise<Rendered> {
-  return new Promise(resolve => {
-    let status = 200;
-    let contentType = 'text/plain';
-    const sink = {
-      set statusCode(code: number) {
-        status = code;
-      },
-      get statusCode() {
-        return status;
-      },
-      setHeader(name: string, value: string) {
-        if (name.toLowerCase() === 'content-type') contentType = value;
-        return sink;
-      },
-      end(body?: string) {
-        resolve({ at: Date.now(), status, contentType, body: body ?? '' });
-        return sink;
-      },
+const NO_METRICS = '# no registered metrics';
+const yieldToEvents = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
+
+/** Data points serialized per turn of the event loop. */
+const POINTS_PER_TURN = 8;
+const METADATA_LINE = /^# (HELP|TYPE|UNIT) .*\n/;
+
+/**
+ * One metric's text, its data points serialized a few at a time: the metadata lines come from
+ * the first part, the blank line that ends a metric from the last.
+ */
+async function renderMetric(
+  serializer: PrometheusSerializer,
+  resource: ResourceMetrics['resource'],
+  scope: ScopeMetrics['scope'],
+  metric: MetricData,
+): Promise<string> {
+  const points = metric.dataPoints as unknown[];
+  const parts = Math.max(1, Math.ceil(points.length / POINTS_PER_TURN));
+  let text = '';
+  for (let i = 0; i < parts; i += 1) {
+    await yieldToEvents();
+    const part = {
+      ...metric,
+      dataPoints: points.slice(i * POINTS_PER_TURN, (i + 1) * POINTS_PER_TURN),
+    } as MetricData;
+    let chunk = serializer.serialize({ resource, scopeMetrics: [{ scope, metrics: [part] }] });
+    if (chunk === NO_METRICS) continue;
+    if (i > 0) while (METADATA_LINE.test(chunk)) chunk = chunk.replace(METADATA_LINE, '');
+    if (i < parts - 1 && chunk.endsWith('\n\n')) chunk = chunk.slice(0, -1);
+    text += chunk;
+  }
+  return text;
+}
+
+/**
+ * The exporter's text, rendered one metric at a time with a turn of the event loop between
+ * metrics, so a large scrape never holds the loop for more than one metric's serialization.
+ * The serializers are configured as our exporter is (no prefix, no timestamps, no scope labels).
+ */
+async function render(exporter: PrometheusExporter): Promise<Rendered> {
+  try {
+    const { resourceMetrics } = await exporter.collect();
+    const head = new PrometheusSerializer(undefined, false, undefined, false, true)
+      .serialize({ resource: resourceMetrics.resource, scopeMetrics: [] })
+      .replace(NO_METRICS, '');
+    const perMetric = new PrometheusSerializer(undefined, false, undefined, true, true);
+    let body = '';
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        body += await renderMetric(perMetric, resourceMetrics.resource, scope.scope, metric);
+      }
+    }
+    return {
+      at: Date.now(),
+      status: 200,
+      contentType: 'text/plain',
+      body: head + (body === '' ? NO_METRICS : body),
     };
-    exporter.getMetricsRequestHandler({} as IncomingMessage, sink as unknown as ServerResponse);
-  });
+  } catch (error) {
+    return {
+      at: Date.now(),
+      status: 500,
+      contentType: 'text/plain',
+      body: `# failed to export metrics: ${String(error)}`,
+    };
+  }
 }
 
 export interface MetricsServer {
