@@ -3,23 +3,16 @@
 // the same schema validates each instance's config, adding the checks Kong cannot express.
 import { z } from 'zod';
 import { METRIC_FAMILIES } from '../src/instrumentation/metric-points';
+import { operatorPatternError } from '../src/instrumentation/operator-patterns';
+import { PRESET_NAMES } from '../src/instrumentation/redaction-presets';
 
-/** Named redaction presets; each is a regular expression kept in src/instrumentation/redaction.ts. */
-export const REDACT_PRESETS = ['email', 'payment_card', 'bearer_token', 'api_key'] as const;
+/** Named redaction presets; their rules live in src/instrumentation/redaction-presets.ts. */
+export const REDACT_PRESETS = PRESET_NAMES;
 
 const isHttpUrl = (value: string): boolean => {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
-
-const isRegExp = (value: string): boolean => {
-  try {
-    new RegExp(value, 'g');
-    return true;
   } catch {
     return false;
   }
@@ -150,16 +143,26 @@ export const ConfigSchema = z
         'Maximum characters of one exported content value; longer values are cut with a `…[truncated]` marker.',
       ),
     redact_patterns: z
-      .array(z.string().min(1).refine(isRegExp, { message: 'must be a valid regular expression' }))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(4096)
+          .superRefine((value, ctx) => {
+            const error = operatorPatternError(value);
+            if (error !== undefined) ctx.addIssue({ code: 'custom', message: error });
+          }),
+      )
+      .max(64)
       .default([])
       .describe(
-        'Regular expressions (JavaScript syntax) whose matches are replaced by `[REDACTED]` in exported content.',
+        'Regular expressions in RE2 syntax (linear-time matching; no backreferences or lookaround; `(?i)` for case-insensitive) whose matches are replaced by `[REDACTED]` in exported content, after the presets.',
       ),
     redact_presets: z
       .array(z.enum(REDACT_PRESETS))
       .default([...REDACT_PRESETS])
       .describe(
-        'Named redaction patterns applied to exported content: e-mail addresses, payment-card numbers, bearer tokens, common API-key formats.',
+        'Named redaction rules applied to exported content: `email` (incl. internationalised), `payment_card` (Luhn-valid 13-19 digit windows), `bearer_token` (Authorization values, Bearer/Basic credentials, URL passwords), `jwt`, `api_key` (OpenAI, Anthropic, AWS, GitHub, Slack, Google, Stripe, Hugging Face, Dynatrace), `private_key` (PEM blocks), `secret_assignment` (values of password/secret/token/api-key names). Default: all.',
       ),
     sample_ratio: z
       .number()

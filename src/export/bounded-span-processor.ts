@@ -9,15 +9,24 @@ import { selfObs } from '../selfobs/recorder';
 /** Bytes of all spans held per exporter pipeline: a dead collector costs at most this much. */
 export const MAX_HELD_SPAN_BYTES = 64 * 1024 * 1024;
 
-/** Approximate size of a span: its string attribute values dominate (UTF-16: 2 bytes a char). */
+/**
+ * Approximate size of a span: its string attribute values dominate (UTF-16: 2 bytes a char);
+ * arrays count each element at its real size (a string array is as big as its strings).
+ */
 export function approximateSpanBytes(span: ReadableSpan): number {
   let bytes = 512 + span.name.length * 2;
   for (const key in span.attributes) {
-    const value = span.attributes[key];
-    bytes += key.length * 2 + 16;
-    if (typeof value === 'string') bytes += value.length * 2;
-    else if (Array.isArray(value)) bytes += value.length * 16;
+    bytes += key.length * 2 + 16 + valueBytes(span.attributes[key]);
   }
+  return bytes;
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2;
+  if (!Array.isArray(value)) return 8;
+  let bytes = 16;
+  for (const item of value as unknown[])
+    bytes += 8 + (typeof item === 'string' ? item.length * 2 : 8);
   return bytes;
 }
 

@@ -9,10 +9,10 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   createMetricInstruments,
-  METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
 } from '../instrumentation/metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { cardinalityLimit } from './cardinality';
 import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
 import type { Signal } from '../selfobs/recorder';
@@ -125,7 +125,7 @@ function createProvider(settings: MetricSettings): MeterProvider {
         // The exporter's own timeout is a socket idle timeout; this one bounds each export. The
         // reader throws when it exceeds the interval, hence the clamp.
         exportTimeoutMillis: Math.min(settings.timeoutMs, settings.exportIntervalMs),
-        cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
+        cardinalityLimits: { default: cardinalityLimit() },
       }),
     ],
   });

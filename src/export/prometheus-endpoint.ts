@@ -6,12 +6,13 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { logger } from '../selfobs/logger';
 import {
   createMetricInstruments,
-  METRIC_CARDINALITY_LIMIT,
   type MetricInstruments,
 } from '../instrumentation/metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import type { Signal } from '../selfobs/recorder';
 import { registerSelfMetrics } from '../selfobs/self-metrics';
+import { cardinalityLimit } from './cardinality';
+import { startMetricsServer, type MetricsServer } from './prometheus-server';
 
 export const PROMETHEUS_PORT_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_PORT';
 export const PROMETHEUS_HOST_ENV = 'KONG_GENAI_OTEL_PROMETHEUS_HOST';
@@ -49,15 +50,17 @@ export function resolvePrometheusEndpoint(
   return { host: host === undefined || host === '' ? undefined : host, port };
 }
 
-/** The exporter's reader takes no cardinality option; the limit is set the same as for OTLP. */
+/** The exporter's reader takes no cardinality option; the limit is the same as for OTLP. */
 class BoundedPrometheusExporter extends PrometheusExporter {
+  private readonly limit = cardinalityLimit();
   override selectCardinalityLimit(): number {
-    return METRIC_CARDINALITY_LIMIT;
+    return this.limit;
   }
 }
 
 interface Endpoint {
   readonly provider: MeterProvider;
+  readonly server: MetricsServer;
   readonly instruments: MetricInstruments;
   /** Resolves true once listening, false when the server could not start. */
   readonly listening: Promise<boolean>;
@@ -82,12 +85,22 @@ export function prometheusEndpointListening(): Promise<boolean> {
   return endpoint === undefined || endpoint === 'off' ? Promise.resolve(false) : endpoint.listening;
 }
 
+/** Where the endpoint listens (host and port), once listening; undefined otherwise. */
+export function prometheusEndpointAddress(): { address: string; port: number } | undefined {
+  if (endpoint === undefined || endpoint === 'off') return undefined;
+  const address = endpoint.server.server.address();
+  return address === null || typeof address === 'string' ? undefined : address;
+}
+
 /** Stops the HTTP server; a later lease starts a new one. Never rejects. */
 export async function shutdownPrometheusEndpoint(): Promise<void> {
   const current = endpoint;
   endpoint = undefined;
   if (current === undefined || current === 'off') return;
-  await current.provider.shutdown().catch(() => undefined);
+  await Promise.all([
+    current.server.close().catch(() => undefined),
+    current.provider.shutdown().catch(() => undefined),
+  ]);
 }
 
 function startEndpoint(
@@ -107,31 +120,30 @@ function startEndpoint(
   let listened: (ok: boolean) => void = () => undefined;
   const listening = new Promise<boolean>(resolve => (listened = resolve));
   const where = `${setting.host ?? '*'}:${setting.port}${PROMETHEUS_PATH}`;
-  const reader = new BoundedPrometheusExporter(
-    {
-      host: setting.host,
-      port: setting.port,
-      endpoint: PROMETHEUS_PATH,
-      // Series carry exactly Kong's labels (plus Prometheus' job/instance), as Kong's plugin does.
-      withoutScopeInfo: true,
-    },
-    error => {
-      if (error) {
-        logger.limited(
-          'error',
-          'prometheus-endpoint',
-          `Prometheus endpoint ${where} failed to start: ${error.message}`,
-        );
-      }
-      listened(!error);
-    },
-  );
+  const reader = new BoundedPrometheusExporter({
+    // Our own server binds and answers (prometheus-server.ts); the exporter only renders.
+    preventServerStart: true,
+    endpoint: PROMETHEUS_PATH,
+    // Series carry exactly Kong's labels (plus Prometheus' job/instance), as Kong's plugin does.
+    withoutScopeInfo: true,
+  });
+  const server = startMetricsServer(reader, setting.host, setting.port, PROMETHEUS_PATH, error => {
+    if (error) {
+      logger.limited(
+        'error',
+        'prometheus-endpoint',
+        `Prometheus endpoint ${where} failed to start: ${error.message}`,
+      );
+    }
+    listened(!error);
+  });
   const provider = new MeterProvider({ resource: resource(), readers: [reader] });
   const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
   // Drops and export failures must be visible to the scraper too, not only over OTLP.
   registerSelfMetrics(meter, liveExporters);
   return {
     provider,
+    server,
     instruments: createMetricInstruments(meter),
     listening,
   };

@@ -1,10 +1,11 @@
 // Message content as span attributes (docs/design.md#content-capture-and-redaction), only when
 // capture is on: the legacy indexed names and the latest JSON message attributes. Every string
-// taken from a payload (texts, roles, tool names and ids) goes through ContentSanitizer.clean:
-// redacted, then cut to length.
+// taken from a payload goes through the ContentSanitizer exactly once: texts, roles, tool names
+// and ids through `clean`; tool arguments, parameter schemas and tool results, which are JSON
+// text, through `cleanJson` (redacted decoded, then encoded). Both redact, then cut to length.
 import type { Attributes } from '@opentelemetry/api';
 import type { LlmCall, Message, ToolCall } from '../genai/types';
-import type { ContentSanitizer } from './redaction';
+import type { CleanJson, ContentSanitizer } from './redaction';
 import * as S from './semconv';
 import { emitsLatest, emitsLegacy, type SemconvMode } from './semconv-mode';
 
@@ -14,14 +15,57 @@ export function contentAttributes(
   sanitizer: ContentSanitizer,
   into: Attributes = {},
 ): Attributes {
-  const clean = (text: string | undefined): string | undefined =>
-    text === undefined ? undefined : sanitizer.clean(text);
+  // `both` emits each value twice: each is redacted once and the result used in both shapes.
+  const texts = new Map<string, string>();
+  const memo = new Map<string, CleanJson>();
+  const clean: Clean = text => {
+    if (text === undefined) return undefined;
+    let done = texts.get(text);
+    if (done === undefined) {
+      done = sanitizer.clean(text);
+      texts.set(text, done);
+    }
+    return done;
+  };
+  clean.json = text => {
+    if (text === undefined) return undefined;
+    let done = memo.get(text);
+    if (done === undefined) {
+      done = sanitizer.cleanJson(text);
+      memo.set(text, done);
+    }
+    return done;
+  };
   if (emitsLegacy(mode)) legacyContent(call, clean, into);
-  if (emitsLatest(mode)) latestContent(call, clean, into);
+  if (emitsLatest(mode)) {
+    latestContent(call, clean, into);
+    const stops = stopSequences(call, sanitizer);
+    if (stops !== undefined) into[S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops;
+  }
   return into;
 }
 
-type Clean = (text: string | undefined) => string | undefined;
+/** Stop sequences are free text the user chose: at most this many, each at most this long. */
+export const MAX_STOP_SEQUENCES = 16;
+export const MAX_STOP_SEQUENCE_LENGTH = 256;
+
+function stopSequences(call: LlmCall, sanitizer: ContentSanitizer): string[] | undefined {
+  const stops = call.request.stopSequences;
+  if (stops === undefined || stops.length === 0) return undefined;
+  return stops
+    .slice(0, MAX_STOP_SEQUENCES)
+    .map(stop => sanitizer.clean(stop, MAX_STOP_SEQUENCE_LENGTH));
+}
+
+interface Clean {
+  (text: string | undefined): string | undefined;
+  json: (text: string | undefined) => CleanJson | undefined;
+}
+
+/** Tool results are JSON when they parse; other message content is text. */
+function messageContent(m: Message, clean: Clean): string | undefined {
+  return m.role === 'tool' ? clean.json(m.content)?.text : clean(m.content);
+}
 
 function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
   const set = (key: string, value: string | undefined): void => {
@@ -40,7 +84,7 @@ function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
   prompts.forEach((m, i) => {
     const prefix = `${S.LEGACY_PROMPT_PREFIX}.${i}`;
     set(`${prefix}.role`, clean(m.role));
-    set(`${prefix}.content`, clean(m.content));
+    set(`${prefix}.content`, messageContent(m, clean));
     set(`${prefix}.tool_call_id`, clean(m.toolCallId));
     legacyToolCalls(`${prefix}.tool_calls`, m.toolCalls, clean, set);
   });
@@ -56,7 +100,7 @@ function legacyContent(call: LlmCall, clean: Clean, a: Attributes): void {
     const prefix = `${S.LEGACY_FUNCTIONS_PREFIX}.${i}`;
     set(`${prefix}.name`, clean(tool.name));
     set(`${prefix}.description`, clean(tool.description));
-    set(`${prefix}.parameters`, clean(tool.parameters));
+    set(`${prefix}.parameters`, clean.json(tool.parameters)?.text);
   });
 }
 
@@ -69,7 +113,7 @@ function legacyToolCalls(
   calls?.forEach((c, j) => {
     set(`${prefix}.${j}.id`, clean(c.id));
     set(`${prefix}.${j}.name`, clean(c.name));
-    set(`${prefix}.${j}.arguments`, clean(c.arguments));
+    set(`${prefix}.${j}.arguments`, clean.json(c.arguments)?.text);
   });
 }
 
@@ -107,7 +151,7 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
         type: 'function',
         name: clean(t.name),
         description: clean(t.description),
-        parameters: jsonOrText(clean(t.parameters)),
+        parameters: clean.json(t.parameters)?.value,
       })),
     );
   }
@@ -117,7 +161,11 @@ function latestContent(call: LlmCall, clean: Clean, a: Attributes): void {
 function parts(m: Message, clean: Clean): object[] {
   const out: object[] = [];
   if (m.role === 'tool' && m.toolCallId !== undefined) {
-    out.push({ type: 'tool_call_response', id: clean(m.toolCallId), response: clean(m.content) });
+    out.push({
+      type: 'tool_call_response',
+      id: clean(m.toolCallId),
+      response: messageContent(m, clean),
+    });
     return out;
   }
   if (m.content !== undefined) out.push({ type: 'text', content: clean(m.content) });
@@ -128,18 +176,8 @@ function parts(m: Message, clean: Clean): object[] {
       type: 'tool_call',
       id: clean(c.id),
       name: clean(c.name),
-      arguments: jsonOrText(clean(c.arguments)),
+      arguments: clean.json(c.arguments)?.value,
     });
   }
   return out;
-}
-
-/** Arguments and schemas are JSON objects in semconv; keep the (redacted) text when not JSON. */
-function jsonOrText(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

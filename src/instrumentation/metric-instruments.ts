@@ -5,12 +5,6 @@ import * as K from './kong-attributes';
 import { METRIC_KONG_GEN_AI_LLM_COST } from './kong-attributes';
 import * as S from './semconv';
 
-/**
- * Attribute sets kept per instrument and export pipeline; beyond it the SDK folds new series into
- * one `otel.metric.overflow` series, so memory stays bounded whatever the model names.
- */
-export const METRIC_CARDINALITY_LIMIT = 2000;
-
 /** Kong Prometheus plugin metric names (the `kong` family); the Prometheus endpoint serves them
  * unchanged.
  */

@@ -25,6 +25,18 @@ export function spanName(call: LlmCall, mode: SemconvMode): string {
   return call.requestModel === undefined ? operation : `${operation} ${call.requestModel}`;
 }
 
+/**
+ * Strings the provider's response chose (ids, fingerprints, finish reasons, filter verdicts) are
+ * not content but still hostile input: they are cut, so one span cannot carry megabytes of them.
+ */
+export const MAX_RESPONSE_STRING = 256;
+export const MAX_FILTER_RESULTS = 4096;
+const cut = (value: string | undefined, max = MAX_RESPONSE_STRING): string | undefined =>
+  value === undefined || value.length <= max ? value : value.slice(0, max);
+/** JSON verdicts are dropped rather than cut: cut JSON would not parse. */
+const within = (json: string | undefined): string | undefined =>
+  json === undefined || json.length <= MAX_FILTER_RESULTS ? json : undefined;
+
 export function spanAttributes(
   call: LlmCall,
   mode: SemconvMode,
@@ -41,7 +53,7 @@ export function spanAttributes(
   set(S.ATTR_GEN_AI_REQUEST_MAX_TOKENS, req.maxTokens);
   set(S.ATTR_GEN_AI_REQUEST_TEMPERATURE, req.temperature);
   set(S.ATTR_GEN_AI_REQUEST_TOP_P, req.topP);
-  set(S.ATTR_GEN_AI_RESPONSE_ID, res.id);
+  set(S.ATTR_GEN_AI_RESPONSE_ID, cut(res.id));
   set(S.ATTR_SERVER_ADDRESS, server.address);
   set(S.ATTR_SERVER_PORT, server.address === undefined ? undefined : server.port);
   set(K.ATTR_KONG_ROUTE_NAME, kong.routeName);
@@ -71,10 +83,13 @@ export function spanAttributes(
     emitsLegacy(mode)
       ? S.ATTR_GEN_AI_PROMPT_FILTER_RESULTS
       : K.ATTR_KONG_GEN_AI_PROMPT_FILTER_RESULTS,
-    res.promptFilterResults,
+    within(res.promptFilterResults),
   );
   res.choices?.forEach(choice => {
-    set(`${filterPrefix}.${choice.index}.content_filter_results`, choice.contentFilterResults);
+    set(
+      `${filterPrefix}.${choice.index}.content_filter_results`,
+      within(choice.contentFilterResults),
+    );
   });
   usageDetails(usage, set);
   set(K.ATTR_KONG_GEN_AI_UPSTREAM_ROUTE_TYPE, call.routeType);
@@ -92,10 +107,10 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY, usage.cacheCreationInputTokens);
     set(S.ATTR_GEN_AI_OPENAI_API_BASE, server.apiBase);
     set(S.ATTR_GEN_AI_OPENAI_API_VERSION, server.apiVersion);
-    set(S.ATTR_GEN_AI_OPENAI_SYSTEM_FINGERPRINT, res.systemFingerprint);
+    set(S.ATTR_GEN_AI_OPENAI_SYSTEM_FINGERPRINT, cut(res.systemFingerprint));
     set(S.ATTR_LLM_IS_STREAMING, call.mode === 'stream');
     res.choices?.forEach(choice => {
-      set(`${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.finish_reason`, choice.finishReason);
+      set(`${S.LEGACY_COMPLETION_PREFIX}.${choice.index}.finish_reason`, cut(choice.finishReason));
     });
   }
 
@@ -109,7 +124,7 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationInputTokens);
     set(S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, req.encodingFormats?.slice());
     set(S.ATTR_GEN_AI_OUTPUT_TYPE, req.outputType);
-    set(S.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, res.systemFingerprint);
+    set(S.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, cut(res.systemFingerprint));
     // The `openai.*` names describe OpenAI's API (OpenAI and Azure OpenAI); other providers' tiers
     // (Anthropic `usage.service_tier`) are ours.
     if (OPENAI_API_PROVIDERS.has(call.provider)) {
@@ -121,13 +136,13 @@ export function spanAttributes(
     set(S.ATTR_GEN_AI_REQUEST_TOP_K, req.topK);
     set(S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, req.frequencyPenalty);
     set(S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, req.presencePenalty);
-    set(S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, req.stopSequences?.slice());
+    // Stop sequences are user text: content-attributes.ts exports them, redacted, with capture on.
     set(S.ATTR_GEN_AI_REQUEST_SEED, req.seed);
     set(S.ATTR_GEN_AI_REQUEST_CHOICE_COUNT, req.choiceCount !== 1 ? req.choiceCount : undefined);
     if (call.mode === 'stream') set(S.ATTR_GEN_AI_REQUEST_STREAM, true);
     set(S.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimension);
     const reasons = res.choices
-      ?.map(c => c.finishReason)
+      ?.map(c => cut(c.finishReason))
       .filter((r): r is string => r !== undefined);
     if (reasons !== undefined && reasons.length > 0)
       set(S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);

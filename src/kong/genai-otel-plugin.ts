@@ -26,7 +26,19 @@ export class GenAiOtelPlugin {
       this.pipeline = undefined;
       return;
     }
-    this.pipeline = new Pipeline(loaded.config);
+    let pipeline: Pipeline;
+    try {
+      pipeline = new Pipeline(loaded.config);
+    } catch (error) {
+      // E.g. an unparsable OTLP endpoint in the environment: one line (credentials masked by
+      // the logger) for this instance, which then emits nothing; other instances go on.
+      logger.error(
+        `telemetry disabled for this plugin instance: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      this.pipeline = undefined;
+      return;
+    }
+    this.pipeline = pipeline;
     releaseOnCollect.register(this, this.pipeline, this);
   }
 

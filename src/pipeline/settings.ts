@@ -7,6 +7,7 @@ import type { MetricSettings } from '../export/meter-provider';
 import type { TraceSettings } from '../export/tracer-provider';
 import type { SamplingSettings } from '../instrumentation/sampling';
 import type { SemconvMode } from '../instrumentation/semconv-mode';
+import { maskUrlCredentials } from '../selfobs/mask';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 
@@ -26,11 +27,32 @@ export function otlpUrl(
   configured: string | null | undefined,
   env: NodeJS.ProcessEnv,
 ): string {
-  if (configured != null) return configured;
-  const specific = nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]);
-  if (specific !== undefined) return specific;
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? DEFAULT_BASE;
-  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
+  if (configured != null) return checked(configured, `${signal}_endpoint`);
+  const specificName = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
+  const specific = nonEmpty(env[specificName]);
+  if (specific !== undefined) return checked(specific, specificName);
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const url = `${(base ?? DEFAULT_BASE).replace(/\/+$/, '')}/v1/${signal}`;
+  return base === undefined ? url : checked(url, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+}
+
+/** An endpoint the instance cannot use; its message names the setting, credentials masked. */
+export class EndpointError extends Error {}
+
+function checked(url: string, source: string): string {
+  let ok: boolean;
+  try {
+    const parsed = new URL(url);
+    ok = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new EndpointError(
+      `${source} is not an http(s) URL: ${maskUrlCredentials(url).slice(0, 300)}`,
+    );
+  }
+  return url;
 }
 
 /** The config field wins; unset, `OTEL_SERVICE_NAME` (as every OpenTelemetry SDK reads it), else `kong`. */

@@ -7,6 +7,7 @@ import type { RpcMethod } from './lean-server';
 import type { Logger } from '../selfobs/logger';
 import { DEFAULT_MAX_MESSAGE_BYTES, FrameError, MessageFramer } from './message-framer';
 import { msgpack } from './kong-pdk-modules';
+import { maskForLog } from '../selfobs/mask';
 
 export interface ListenerOptions {
   socketPath: string;
@@ -60,13 +61,14 @@ function errorText(error: unknown): string {
 
 const DEBUG_PREVIEW_CHARS = 2048;
 
-/** The debug line's args, bounded: a logged 1 MB body must not become a 1 MB log line. */
+/**
+ * The debug line's args, bounded (a logged 1 MB body must not become a 1 MB log line) and masked
+ * (header values, URL credentials and serialized logs never reach a log line).
+ */
 function preview(params: unknown): string {
   let json: string;
   try {
-    json = JSON.stringify(params, (_key, value: unknown) =>
-      value instanceof Uint8Array ? `<bin ${value.length} bytes>` : value,
-    );
+    json = JSON.stringify(maskForLog(params));
   } catch (error) {
     return `<unprintable: ${errorText(error)}>`;
   }

@@ -16,10 +16,8 @@ import {
 import type { Config } from '../../schemas/config';
 import { telemetryResource } from '../export/resource';
 import { SPAN_LIMITS } from '../export/tracer-provider';
-import {
-  createMetricInstruments,
-  METRIC_CARDINALITY_LIMIT,
-} from '../instrumentation/metric-instruments';
+import { cardinalityLimit } from '../export/cardinality';
+import { createMetricInstruments } from '../instrumentation/metric-instruments';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import { sharedSinks, type TelemetrySinks } from '../pipeline/pipeline';
 import { resolveMetricSettings, resolveTraceSettings } from '../pipeline/settings';
@@ -56,7 +54,7 @@ export function localSinks(config: Config, env: NodeJS.ProcessEnv): LocalSinks {
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     // Never fires: the totals are collected once, at the end.
     exportIntervalMillis: 2_147_483_647,
-    cardinalityLimits: { default: METRIC_CARDINALITY_LIMIT },
+    cardinalityLimits: { default: cardinalityLimit(env) },
   });
   const meters = new MeterProvider({
     resource: telemetryResource(metricSettings.serviceName, metricSettings.resourceAttributes),

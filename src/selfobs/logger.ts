@@ -3,6 +3,7 @@
 // reads the server's stdout and stderr alike into its error log, but the query command's stdout
 // must stay pure JSON (docs/design.md#plugin-server-traps).
 import { inspect } from 'node:util';
+import { maskText } from './mask';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -47,7 +48,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const lastWritten = new Map<string, number>();
   const at = (level: LogLevel, message: string): void => {
     if (RANK[level] < min) return;
-    write(`${new Date(now()).toISOString()} [${level.toUpperCase()}] ${capped(message)}\n`);
+    // Every line, whatever its source (our messages, OpenTelemetry's, errors echoing URLs),
+    // loses URL credentials and Authorization values before it is written.
+    write(
+      `${new Date(now()).toISOString()} [${level.toUpperCase()}] ${capped(maskText(message))}\n`,
+    );
   };
   return {
     get debugEnabled() {

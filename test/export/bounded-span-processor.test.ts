@@ -51,4 +51,17 @@ describe('BoundedSpanProcessor', () => {
     p.onEnd(big);
     assert.equal(target.ended.length, 4, 'room again once an export settled');
   });
+
+  it('counts string arrays at their real size (four 250,000-character stop strings are ~2 MB)', () => {
+    const stops = Array.from({ length: 4 }, () => 'x'.repeat(250_000));
+    const withArray = {
+      name: 'chat m',
+      attributes: { 'gen_ai.request.stop_sequences': stops },
+    } as unknown as ReadableSpan;
+    assert.ok(approximateSpanBytes(withArray) >= 4 * 250_000 * 2);
+    const target = inner();
+    const p = new BoundedSpanProcessor(target, 1000, 5 * 1024 * 1024);
+    for (let i = 0; i < 5; i += 1) p.onEnd(withArray);
+    assert.equal(target.ended.length, 2, 'the byte bound sees the arrays');
+  });
 });

@@ -6,6 +6,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { ConfigInput } from '../../schemas/config';
 import { ConfigSchema } from '../../schemas/config';
 import type { LlmCall } from '../../src/genai/types';
+import { DEFAULT_CARDINALITY_LIMIT } from '../../src/export/cardinality';
 import {
   acquireMeterInstruments,
   forceFlushMeterProviders,
@@ -555,9 +556,9 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     void lease.release();
   });
 
-  it('bounds cardinality at 2000 series per instrument, folding the rest into overflow', async () => {
+  it('bounds cardinality per instrument (default 50), folding the rest into overflow', async () => {
     const lease = acquireMeterInstruments(resolveMetricSettings(configOf(receiver.url), {}));
-    const points = Array.from({ length: 2100 }, (_, i) =>
+    const points = Array.from({ length: DEFAULT_CARDINALITY_LIMIT + 100 }, (_, i) =>
       metricPointsFor(llmCall({ requestModel: `model-${i}` }), {
         ...OPTS,
         families: new Set(['kong']),
@@ -568,14 +569,14 @@ describe('metrics over OTLP/HTTP protobuf', () => {
     recordMetricPoints(points, lease.instruments);
     await forceFlushMeterProviders();
     const dps = dataOf(metricsOf(receiver.requests[0]!), 'ai_llm_requests_total', 'sum').dataPoints;
-    assert.equal(dps.length, 2000);
+    assert.equal(dps.length, DEFAULT_CARDINALITY_LIMIT);
     const overflow = dps.filter(
       (dp: DataPoint) => flatten(dp.attributes)['otel.metric.overflow'] === true,
     );
     assert.equal(overflow.length, 1);
     assert.equal(
       dps.reduce((a: number, dp: DataPoint) => a + dp.asDouble!, 0),
-      2100,
+      DEFAULT_CARDINALITY_LIMIT + 100,
     );
     void lease.release();
   });
@@ -586,14 +587,18 @@ describe('metric pipeline faults', () => {
     await shutdownMeterProviders(1000);
   });
 
-  it('turns OTLP metrics off instead of throwing on an unparsable env URL', () => {
-    const settings = resolveMetricSettings(ConfigSchema.parse({}), {
-      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://[broken',
-    });
-    const lease = acquireMeterInstruments(settings);
-    assert.deepEqual(lease.instruments, []);
+  it('refuses an unparsable env URL with an error naming the variable, credentials masked', () => {
+    assert.throws(
+      () =>
+        resolveMetricSettings(ConfigSchema.parse({}), {
+          OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://u:pw-SECRET@[broken',
+        }),
+      (error: Error) =>
+        /^OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is not an http\(s\) URL: http:\/\/u:\*\*\*@\[broken$/.test(
+          error.message,
+        ),
+    );
     assert.equal(liveMeterProviders(), 0);
-    void lease.release();
   });
 
   it('forceFlushMeterProviders resolves when exports fail (the reader reports, never rejects)', async () => {

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly command?: string;
   readonly nodeArgs?: string[];
+  /** Plugin-server flags after ours, e.g. `['-v']`. */
+  readonly extraArgs?: string[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -52,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       env: options.env,
       command: options.command,
       nodeArgs: options.nodeArgs,
+      extraArgs: options.extraArgs,
     });
     stops.push(() => server.stop());
     const emulator = await KongEmulator.connect({

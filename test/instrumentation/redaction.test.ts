@@ -2,9 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureContent } from '../../src/pipeline/settings';
-import { ContentSanitizer, type RedactPreset } from '../../src/instrumentation/redaction';
+import {
+  ContentSanitizer,
+  PRESET_NAMES,
+  type RedactPreset,
+} from '../../src/instrumentation/redaction';
 
-const ALL: RedactPreset[] = ['email', 'payment_card', 'bearer_token', 'api_key'];
+const ALL: RedactPreset[] = [...PRESET_NAMES];
 const sanitizer = (presets: RedactPreset[] = ALL, patterns: string[] = [], maxLength = 4096) =>
   new ContentSanitizer({ presets, patterns, maxLength });
 
@@ -19,7 +23,7 @@ describe('redaction presets', () => {
     ['api_key', 'aws AKIAIOSFODNN7EXAMPLE here', 'aws [REDACTED] here'],
     ['api_key', 'google AIzaSyA1234567890abcdefghijklmnopqrstuv', 'google [REDACTED]'],
     ['api_key', 'gh ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'gh [REDACTED]'],
-    ['api_key', 'config api_key="s3cr3tvalue99"', 'config [REDACTED]"'],
+    ['secret_assignment', 'config api_key="s3cr3tvalue99"', 'config api_key="[REDACTED]"'],
   ];
   for (const [preset, input, expected] of cases) {
     it(`${preset} redacts "${input}"`, () => {

@@ -325,7 +325,7 @@ describe('errors and junk', () => {
       .split('\n')
       .filter(l => l.includes('invalid plugin config'));
     assert.equal(lines.length, 1, 'one line per instance, not per request');
-    assert.match(lines[0]!, /config\.redact_patterns\.0: must be a valid regular expression/);
+    assert.match(lines[0]!, /config\.redact_patterns\.0: must be a valid RE2 regular expression/);
     const { log, id } = uniqueLog(F.log39);
     await h.runLog(h.entity('00000000-0000-4000-8000-000000000004'), { serialized: log });
     await h.spanFor(id);
