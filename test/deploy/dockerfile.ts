@@ -1,22 +1,33 @@
-// The runtime stage of the repository's Dockerfile as data: its ENV (ARGs expanded), and its
+// The repository's Dockerfile as data: every stage with its image, ENV (ARGs expanded) and
 // instructions, for checks that deployment files agree with the image.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-export interface RuntimeStage {
+export interface Stage {
+  name: string;
+  image: string;
+  vars: Map<string, string>;
   env: Map<string, string>;
   /** Instruction keyword (upper case) and its arguments, continuations joined. */
   lines: { keyword: string; args: string }[];
 }
 
-/** The last stage (Kong's). Enough Dockerfile syntax for our file; comments are dropped. */
-export function runtimeStage(file = path.join(ROOT, 'Dockerfile')): RuntimeStage {
+export type RuntimeStage = Stage;
+
+const expand = (text: string, vars: Map<string, string>): string =>
+  text.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, a?: string, b?: string) => vars.get(a ?? b ?? '') ?? whole,
+  );
+
+/** Enough of Dockerfile syntax for our file: continuations, comments, FROM/ARG/ENV expansion. */
+export function parseDockerfile(text: string): { globals: Map<string, string>; stages: Stage[] } {
   const logical: string[] = [];
   let current = '';
-  for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (/^\s*#/.test(raw)) continue;
+  for (const raw of text.split('\n')) {
+    if (/^\s*#/.test(raw)) continue; // Docker drops comment lines, also inside continuations
     const line = raw.trimEnd();
     if (line.endsWith('\\')) {
       current += `${line.slice(0, -1)} `;
@@ -26,38 +37,48 @@ export function runtimeStage(file = path.join(ROOT, 'Dockerfile')): RuntimeStage
     current = '';
   }
   const globals = new Map<string, string>();
-  let stage: RuntimeStage | undefined;
-  const expand = (text: string, vars: Map<string, string>): string =>
-    text.replace(
-      /\$\{(\w+)\}|\$(\w+)/g,
-      (whole, a?: string, b?: string) => vars.get(a ?? b ?? '') ?? whole,
-    );
-  let vars = globals;
+  const stages: Stage[] = [];
   for (const line of logical) {
-    const [, word = '', args = ''] = /^(\w+)\s+(.*)$/s.exec(line) ?? [];
-    const keyword = word.toUpperCase();
+    const [, rawKeyword = '', args = ''] = /^(\w+)\s+(.*)$/s.exec(line) ?? [];
+    const keyword = rawKeyword.toUpperCase();
+    const stage = stages[stages.length - 1];
     if (keyword === 'FROM') {
-      stage = { env: new Map(), lines: [] };
-      vars = new Map();
+      const [, image = '', name] = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args) ?? [];
+      stages.push({
+        name: name ?? String(stages.length),
+        image: expand(image, globals),
+        vars: new Map(),
+        env: new Map(),
+        lines: [],
+      });
       continue;
     }
     if (keyword === 'ARG') {
       const [key = '', value] = args.split(/=(.*)/s);
-      vars.set(key.trim(), value ?? globals.get(key.trim()) ?? '');
+      const target = stage?.vars ?? globals;
+      target.set(key.trim(), value ?? globals.get(key.trim()) ?? '');
       continue;
     }
-    if (!stage) continue;
+    if (!stage) throw new Error(`${keyword} before FROM`);
     if (keyword === 'ENV') {
       for (const m of args.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
-        const value = expand(m[2]!.startsWith('"') ? m[2]!.slice(1, -1) : m[2]!, vars);
+        const raw = m[2]!.startsWith('"') ? m[2]!.slice(1, -1) : m[2]!;
+        const value = expand(raw, stage.vars);
         stage.env.set(m[1]!, value);
-        vars.set(m[1]!, value);
+        stage.vars.set(m[1]!, value);
       }
     }
     stage.lines.push({ keyword, args });
   }
-  if (!stage) throw new Error('no FROM in the Dockerfile');
-  return stage;
+  return { globals, stages };
+}
+
+/** The last stage (Kong's). */
+export function runtimeStage(file = path.join(ROOT, 'Dockerfile')): RuntimeStage {
+  const { stages } = parseDockerfile(fs.readFileSync(file, 'utf8'));
+  const last = stages[stages.length - 1];
+  if (!last) throw new Error('no FROM in the Dockerfile');
+  return last;
 }
 
 /** The exec-form JSON array of an instruction (ENTRYPOINT, CMD, HEALTHCHECK ... CMD). */

@@ -13,6 +13,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { DEFAULT_MOCK_LLM_PORT, MOCK_LLM_ROUTES } from '../../mock-llm/server';
 import { ConfigSchema, type ConfigInput } from '../../schemas/config';
+import { parseDockerfile, type Stage } from './dockerfile';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KONG_SCHEMAS = path.resolve(__dirname, '../../../shared/fixtures/kong-plugin-schemas/3.9');
@@ -215,72 +216,6 @@ describe('kong.yml', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Dockerfile
-
-interface Stage {
-  name: string;
-  image: string;
-  vars: Map<string, string>;
-  env: Map<string, string>;
-  lines: { keyword: string; args: string }[];
-}
-
-const expand = (text: string, vars: Map<string, string>): string =>
-  text.replace(
-    /\$\{(\w+)\}|\$(\w+)/g,
-    (whole, a?: string, b?: string) => vars.get(a ?? b ?? '') ?? whole,
-  );
-
-/** Enough of Dockerfile syntax for our file: continuations, comments, FROM/ARG/ENV expansion. */
-function parseDockerfile(text: string): { globals: Map<string, string>; stages: Stage[] } {
-  const logical: string[] = [];
-  let current = '';
-  for (const raw of text.split('\n')) {
-    if (/^\s*#/.test(raw)) continue; // Docker drops comment lines, also inside continuations
-    const line = raw.trimEnd();
-    if (line.endsWith('\\')) {
-      current += `${line.slice(0, -1)} `;
-      continue;
-    }
-    if ((current + line).trim() !== '') logical.push((current + line).trim());
-    current = '';
-  }
-  const globals = new Map<string, string>();
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const [, rawKeyword = '', args = ''] = /^(\w+)\s+(.*)$/s.exec(line) ?? [];
-    const keyword = rawKeyword.toUpperCase();
-    const stage = stages[stages.length - 1];
-    if (keyword === 'FROM') {
-      const [, image = '', name] = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args) ?? [];
-      const expanded = expand(image, globals);
-      stages.push({
-        name: name ?? String(stages.length),
-        image: expanded,
-        vars: new Map(),
-        env: new Map(),
-        lines: [],
-      });
-      continue;
-    }
-    if (keyword === 'ARG') {
-      const [key = '', value] = args.split(/=(.*)/s);
-      const target = stage?.vars ?? globals;
-      target.set(key.trim(), value ?? globals.get(key.trim()) ?? '');
-      continue;
-    }
-    assert.ok(stage, `${keyword} before FROM`);
-    if (keyword === 'ENV') {
-      for (const m of args.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
-        const raw = m[2]!.startsWith('"') ? m[2]!.slice(1, -1) : m[2]!;
-        const value = expand(raw, stage.vars);
-        stage.env.set(m[1]!, value);
-        stage.vars.set(m[1]!, value);
-      }
-    }
-    stage.lines.push({ keyword, args });
-  }
-  return { globals, stages };
-}
 
 const docker = parseDockerfile(read('Dockerfile'));
 const stageNamed = (name: string): Stage => {
