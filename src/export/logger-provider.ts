@@ -9,6 +9,7 @@ import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
 import { BoundedLogProcessor } from './bounded-log-processor';
 import { CountingLogExporter } from './counting-log-exporter';
+import { batchOptions } from './batch-options';
 import { LeaseRegistry } from './lease-registry';
 import { telemetryResource } from './resource';
 import { SPAN_LIMITS } from './tracer-provider';
@@ -77,15 +78,7 @@ function createProvider(settings: LogSettings): LoggerProvider {
     records => bounded.settled(records),
   );
   const bounded = new BoundedLogProcessor(
-    new BatchLogRecordProcessor({
-      exporter,
-      // Never reached: the bounded processor in front holds at most max_queue_size events.
-      maxQueueSize: settings.maxQueueSize + settings.maxExportBatchSize,
-      maxExportBatchSize: settings.maxExportBatchSize,
-      scheduledDelayMillis: settings.scheduledDelayMs,
-      // The exporter's own timeout is an idle timeout; this is the only hard bound per batch.
-      exportTimeoutMillis: settings.timeoutMs + 1000,
-    }),
+    new BatchLogRecordProcessor({ exporter, ...batchOptions(settings) }),
     settings.maxQueueSize,
   );
   return new LoggerProvider({

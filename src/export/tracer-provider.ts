@@ -8,6 +8,7 @@ import { installDiagLogger } from '../selfobs/diag';
 import { logger } from '../selfobs/logger';
 import { BoundedSpanProcessor } from './bounded-span-processor';
 import { CountingSpanExporter } from './counting-span-exporter';
+import { batchOptions } from './batch-options';
 import { LeaseRegistry } from './lease-registry';
 import { telemetryResource } from './resource';
 
@@ -90,16 +91,7 @@ function createProvider(settings: TraceSettings): TracerProvider {
     spans => bounded.settled(spans),
   );
   const bounded = new BoundedSpanProcessor(
-    new BatchSpanProcessor({
-      exporter,
-      // Never reached: the bounded processor in front holds at most max_queue_size spans.
-      maxQueueSize: settings.maxQueueSize + settings.maxExportBatchSize,
-      maxExportBatchSize: settings.maxExportBatchSize,
-      scheduledDelayMillis: settings.scheduledDelayMs,
-      // The exporter's timeout is a socket idle timeout (a collector trickling bytes never trips
-      // it); this is the only hard bound per batch.
-      exportTimeoutMillis: settings.timeoutMs + 1000,
-    }),
+    new BatchSpanProcessor({ exporter, ...batchOptions(settings) }),
     settings.maxQueueSize,
   );
   return new TracerProvider({
