@@ -30,7 +30,7 @@ import {
   SEMCONV_VERSION,
 } from './semconv-registry-v1.41';
 
-const EE_CORPUS = path.resolve(__dirname, '../../../../shared/fixtures/kong-ai-3.10-plus');
+const EE_CORPUS = path.resolve(__dirname, '../../../shared/fixtures/kong-ai-3.10-plus');
 
 /** Every metric name and attribute key recorded, by instrument. */
 const recorded = new Map<string, Set<string>>();

@@ -10,10 +10,7 @@ import type { FlatMetric, FlatSpan } from '../helpers/otlp-receiver';
 import { startHarness, type Harness } from '../helpers/plugin-harness';
 
 // Beside the repository clone, like the Kong AI Proxy corpus (test/genai/payloads/corpus.ts).
-export const EE_CORPUS_DIR = path.resolve(
-  __dirname,
-  '../../../../shared/fixtures/kong-ai-3.10-plus',
-);
+export const EE_CORPUS_DIR = path.resolve(__dirname, '../../../shared/fixtures/kong-ai-3.10-plus');
 const skip: string | false = existsSync(EE_CORPUS_DIR)
   ? false
   : `Kong EE 3.10+ fixtures not found at ${EE_CORPUS_DIR}; EE conformance tests skipped`;
