@@ -3,9 +3,8 @@
 import { findAiEntries, type AiEntry } from './ai-entries';
 import { callTiming } from './call-timing';
 import { operationFromPath } from './payloads/operation';
-import { arr, num, obj, parseJsonText, str } from './payloads/json';
-import { parseRequestPayload } from './payloads/request';
-import { parseResponsePayload } from './payloads/response';
+import { arr, num, obj, str } from './payloads/json';
+import { fullPayloads, type PayloadReader } from './payloads/payload-reader';
 import { serverInfo } from './server-info';
 import { tokenUsage } from './token-usage';
 import type {
@@ -31,14 +30,17 @@ const MAX_NAME_LENGTH = 256;
 const capped = (name: string | undefined): string | undefined =>
   name === undefined || name.length <= MAX_NAME_LENGTH ? name : name.slice(0, MAX_NAME_LENGTH);
 
-/** The LLM calls of one serialized log (a parsed object). An empty list when there are none. */
-export function callsFromLog(log: unknown): LlmCall[] {
+/**
+ * The LLM calls of one serialized log (a parsed object). An empty list when there are none.
+ * `payloads` turns logged bodies into facts (docs/design.md#payload-readers).
+ */
+export function callsFromLog(log: unknown, payloads: PayloadReader = fullPayloads): LlmCall[] {
   const root = obj(log);
   if (root === undefined) return [];
   const entries = findAiEntries(root.ai);
   if (entries.length === 0) return [];
   const shared = sharedFacts(root);
-  return entries.map(entry => buildCall(entry, shared));
+  return entries.map(entry => buildCall(entry, shared, payloads));
 }
 
 /** Facts of the request that every AI entry of the log shares. */
@@ -83,15 +85,11 @@ function sharedFacts(root: Table): SharedFacts {
   };
 }
 
-function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
+function buildCall(entry: AiEntry, shared: SharedFacts, payloads: PayloadReader): LlmCall {
   const { meta, usage } = entry;
   const provider = capped(str(meta.provider_name)) ?? 'unknown';
-  const requestBody = payloadValue(entry.payload?.request);
-  const request: RequestFacts =
-    requestBody === undefined ? {} : parseRequestPayload(requestBody, provider);
-  const responseBody = payloadValue(entry.payload?.response);
-  const response: ResponseFacts =
-    responseBody === undefined ? {} : parseResponsePayload(responseBody);
+  const request: RequestFacts = payloads.request(entry.payload?.request, provider);
+  const response: ResponseFacts = payloads.response(entry.payload?.response);
   const mode = requestMode(str(meta.request_mode), request, shared.contentType);
   const details = {
     cached: num(obj(usage.prompt_tokens_details)?.cached_tokens),
@@ -146,12 +144,6 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     cache: cacheInfo(entry.cache),
     traceparent: shared.traceparent,
   };
-}
-
-/** Payloads are JSON text in the log; tolerate an already-decoded table too. */
-function payloadValue(value: unknown): unknown {
-  if (typeof value === 'string') return parseJsonText(value);
-  return obj(value);
 }
 
 function requestMode(
