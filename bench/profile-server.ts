@@ -1,4 +1,4 @@
-// `node --import tsx bench/profile-server.ts [2KB|64KB|1MB] [events]`: runs the plugin as shipped
+// `node --import tsx bench/profile-server.ts [2KB|64KB|1MB] [events] [--corpus lorem|realistic]`: runs the plugin as shipped
 // (our entry, genai-otel) under `node --cpu-prof`, drives log events through the Kong emulator,
 // and summarises the server's CPU profile by area and by the plugin's main functions.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { drive } from './drive';
 import { startHttpSink } from './http-sink';
-import { benchLogs } from './logs';
+import { benchLogs, corpusFromArgs } from './logs';
 import { OUR_ENTRY } from './targets';
 import { BUILT_PLUGINS_DIR } from '../test/helpers/plugin-harness';
 import { dumpAllPlugins, startPluginServer } from '../test/helpers/plugin-server';
@@ -102,7 +102,7 @@ function summarise(profile: CpuProfile, events: number): string {
 async function main(): Promise<void> {
   const size = process.argv[2] ?? '2KB';
   const events = Number(process.argv[3] ?? (size === '1MB' ? 500 : size === '64KB' ? 5000 : 20000));
-  const text = benchLogs().find(l => l.name === size)?.text;
+  const text = benchLogs(corpusFromArgs(process.argv)).find(l => l.name === size)?.text;
   if (text === undefined) throw new Error(`size must be 2KB, 64KB or 1MB, got ${size}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genai-otel-prof-'));
   const sink = await startHttpSink();

@@ -1,15 +1,16 @@
-// `node --import tsx bench/profile.ts [--quick]`: where the plugin's log handler spends CPU, stage
+// `node --import tsx bench/profile.ts [--quick] [--corpus lorem|realistic]`: where the plugin's log handler spends CPU, stage
 // by stage, on the bench's 2 KB / 64 KB / 1 MB logs. Each stage adds one step to the previous:
 // the differences are the cost of that step. Export goes to a sink in another process.
 import { spawn } from 'node:child_process';
 import { trace } from '@opentelemetry/api';
 import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { callsFromLog } from '../src/genai/calls';
+import { factsOnlyPayloads } from '../src/genai/payloads/payload-reader';
 import { loadConfig } from '../src/pipeline/load-config';
 import { Pipeline, type TelemetrySinks } from '../src/pipeline/pipeline';
 import { resolveTraceSettings } from '../src/pipeline/settings';
 import { acquireTracer, shutdownTracerProviders } from '../src/export/tracer-provider';
-import { benchLogs } from './logs';
+import { benchLogs, corpusFromArgs } from './logs';
 
 const quick = process.argv.includes('--quick');
 const ITERATIONS: Record<string, number> = quick
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   });
   const rows: string[] = [];
   try {
-    for (const { name, text } of benchLogs()) {
+    for (const { name, text } of benchLogs(corpusFromArgs(process.argv))) {
       const n = ITERATIONS[name]!;
       const parsed = JSON.parse(text) as Table;
       const payload = ((parsed.ai as Table).proxy as Table).payload as Table | undefined;
@@ -105,7 +106,11 @@ async function main(): Promise<void> {
               }),
         ],
         ['callsFromLog(parsed), payloads removed', await cpuPerCall(n, () => callsFromLog(bare))],
-        ['callsFromLog(parsed)', await cpuPerCall(n, () => callsFromLog(parsed))],
+        ['callsFromLog(parsed), capture on', await cpuPerCall(n, () => callsFromLog(parsed))],
+        [
+          'callsFromLog(parsed), capture off',
+          await cpuPerCall(n, () => callsFromLog(parsed, factsOnlyPayloads)),
+        ],
         [
           'processLogText, no-op tracer, no metrics',
           await cpuPerCall(n, () => noop.processLogText(text)),

@@ -1,11 +1,11 @@
-// `npm run bench [-- --quick]`: the plugin server's cost per log event, as shipped vs the stock
+// `npm run bench [-- --quick] [-- --corpus lorem|realistic]`: the plugin server's cost per log event, as shipped vs the stock
 // server and vs the floor (a plugin doing only the one PDK call), interleaved in rounds on this
 // machine. Prints a table and writes bench/results/<time>.json. Never run in CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { drive, type ChunkResult } from './drive';
 import { startHttpSink } from './http-sink';
-import { benchLogs } from './logs';
+import { benchLogs, corpusFromArgs } from './logs';
 import { cpuMicros, rssBytes } from './proc';
 import {
   goalLines,
@@ -21,6 +21,8 @@ import {
 import { OUR_ENTRY, startTargets, type Target } from './targets';
 
 const quick = process.argv.includes('--quick');
+const corpus = corpusFromArgs(process.argv);
+const logs = benchLogs(corpus);
 
 const PLAN = quick
   ? {
@@ -47,7 +49,7 @@ const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(r
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function warmUp(targets: Target[]): Promise<void> {
-  const [small, medium, large] = benchLogs();
+  const [small, medium, large] = logs;
   for (const t of targets) {
     const started = performance.now();
     await drive(t, small!.text, PLAN.warmup, 16);
@@ -133,11 +135,11 @@ async function main(): Promise<void> {
   const targets = await startTargets(sink.url);
   try {
     log(
-      `bench ${quick ? '(quick)' : '(full)'}: ${targets.all.map(t => `${t.key} pid ${t.server.pid}`).join(', ')}`,
+      `bench ${quick ? '(quick)' : '(full)'}, ${corpus} corpus: ${targets.all.map(t => `${t.key} pid ${t.server.pid}`).join(', ')}`,
     );
     await warmUp(targets.all);
     const rows: ScenarioRow[] = [];
-    for (const { name, text } of benchLogs()) {
+    for (const { name, text } of logs) {
       for (const c of CONCURRENCY) {
         const started = performance.now();
         rows.push(...(await scenario(targets.all, name, text, c)));
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       }
     }
     const memory: MemoryRow[] = [];
-    const small = benchLogs()[0]!.text;
+    const small = logs[0]!.text;
     for (const key of PLAN.memoryTargets) {
       const started = performance.now();
       memory.push(
@@ -181,10 +183,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${out.join('\n')}\n`);
     const dir = path.join(__dirname, 'results');
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    const file = path.join(
+      dir,
+      `bench-${corpus}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`,
+    );
     fs.writeFileSync(
       file,
-      `${JSON.stringify({ startedAt, quick, node: process.version, plan: PLAN, rows, memory, goals: goalList, warnings }, null, 2)}\n`,
+      `${JSON.stringify({ startedAt, quick, corpus, node: process.version, plan: PLAN, rows, memory, goals: goalList, warnings }, null, 2)}\n`,
     );
     log(`results: ${path.relative(process.cwd(), file)}`);
   } finally {

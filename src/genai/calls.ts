@@ -7,9 +7,8 @@ import { evaluations } from './evaluations';
 import { guardVerdicts } from './guards';
 import { tokenDetails } from './payloads/response';
 import { operationFromPath } from './payloads/operation';
-import { arr, num, obj, parseJsonText, str } from './payloads/json';
-import { parseRequestPayload } from './payloads/request';
-import { parseResponsePayload } from './payloads/response';
+import { arr, num, obj, str } from './payloads/json';
+import { fullPayloads, type PayloadReader } from './payloads/payload-reader';
 import { serverInfo } from './server-info';
 import { tokenUsage } from './token-usage';
 import type {
@@ -35,14 +34,17 @@ const MAX_NAME_LENGTH = 256;
 const capped = (name: string | undefined): string | undefined =>
   name === undefined || name.length <= MAX_NAME_LENGTH ? name : name.slice(0, MAX_NAME_LENGTH);
 
-/** The LLM calls of one serialized log (a parsed object). An empty list when there are none. */
-export function callsFromLog(log: unknown): LlmCall[] {
+/**
+ * The LLM calls of one serialized log (a parsed object). An empty list when there are none.
+ * `payloads` turns logged bodies into facts (docs/design.md#payload-readers).
+ */
+export function callsFromLog(log: unknown, payloads: PayloadReader = fullPayloads): LlmCall[] {
   const root = obj(log);
   if (root === undefined) return [];
   const entries = findAiEntries(root.ai);
   if (entries.length === 0) return [];
   const shared = sharedFacts(root);
-  const calls = entries.map(entry => buildCall(entry, shared));
+  const calls = entries.map(entry => buildCall(entry, shared, payloads));
   // Guards and judges describe the request's LLM call: they go with the first one (`proxy`).
   const ai = obj(root.ai);
   const guards = guardVerdicts(ai);
@@ -103,15 +105,11 @@ export function sharedFacts(root: Table): SharedFacts {
   };
 }
 
-function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
+function buildCall(entry: AiEntry, shared: SharedFacts, payloads: PayloadReader): LlmCall {
   const { meta, usage } = entry;
   const provider = capped(str(meta.provider_name)) ?? 'unknown';
-  const requestBody = payloadValue(entry.payload?.request);
-  const request: RequestFacts =
-    requestBody === undefined ? {} : parseRequestPayload(requestBody, provider);
-  const responseBody = payloadValue(entry.payload?.response);
-  const response: ResponseFacts =
-    responseBody === undefined ? {} : parseResponsePayload(responseBody);
+  const request: RequestFacts = payloads.request(entry.payload?.request, provider);
+  const response: ResponseFacts = payloads.response(entry.payload?.response);
   const loggedMode = str(meta.request_mode);
   const mode = requestMode(loggedMode, request, shared.contentType);
   const promptDetails = obj(usage.prompt_tokens_details);
@@ -189,12 +187,6 @@ function buildCall(entry: AiEntry, shared: SharedFacts): LlmCall {
     ...(answered?.routeType === undefined ? {} : { routeType: answered.routeType }),
     ...(attempts.failed.length > 0 ? { failedAttempts: attempts.failed } : {}),
   };
-}
-
-/** Payloads are JSON text in the log; tolerate an already-decoded table too. */
-function payloadValue(value: unknown): unknown {
-  if (typeof value === 'string') return parseJsonText(value);
-  return obj(value);
 }
 
 function requestMode(

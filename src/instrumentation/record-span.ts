@@ -42,13 +42,17 @@ export function recordSpan(
   // Epoch milliseconds as plain numbers: the SDK reads a number as a `performance.now()` offset
   // only when it is at most the process uptime, and call timing rejects anything before 2001.
   const { startMs, durationMs } = call.timing;
+  // Attributes are set after the sampling decision, not passed to `startSpan`: the SDK validates
+  // start attributes twice (once for the sampler, which ignores them here, once for the span),
+  // and an unsampled span needs none. The exported span is the same.
   const span = tracer.startSpan(
     name,
-    { kind: SpanKind.CLIENT, startTime: startMs, attributes },
+    { kind: SpanKind.CLIENT, startTime: startMs },
     remoteParent === undefined
       ? ROOT_CONTEXT
       : trace.setSpanContext(ROOT_CONTEXT, { ...remoteParent, isRemote: true }),
   );
+  if (span.isRecording()) span.setAttributes(attributes);
   for (const event of events ?? []) {
     // Event times are epoch milliseconds too (the parsers only keep values after 2001).
     span.addEvent(event.name, event.attributes, event.timeMs ?? startMs);

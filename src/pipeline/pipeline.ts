@@ -9,6 +9,11 @@ import { acquireTracer, SPAN_LIMITS } from '../export/tracer-provider';
 import { callsFromLog } from '../genai/calls';
 import { callCost, PriceTable, type CallCost } from '../genai/cost';
 import { pickRequestHeaders } from '../genai/request-headers';
+import {
+  factsOnlyPayloads,
+  fullPayloads,
+  type PayloadReader,
+} from '../genai/payloads/payload-reader';
 import { requestRecords, type RequestRecords } from '../genai/request-records';
 import type { LlmCall } from '../genai/types';
 import { addContentWithinLimit } from '../instrumentation/attribute-budget';
@@ -103,6 +108,8 @@ export class Pipeline {
   private readonly contentOnEvent: boolean;
   private readonly sampling: SamplingSettings;
   private readonly headers: HeaderAttribution | undefined;
+  /** Without capture, payload content is skipped, not parsed (docs/design.md#payload-readers). */
+  private readonly payloads: PayloadReader;
   private closed: Promise<void> | undefined;
   private readonly counts = { kept: 0, sampledAway: 0 };
 
@@ -123,6 +130,7 @@ export class Pipeline {
     this.contentOnEvent = destination !== 'span';
     this.sampling = resolveSamplingSettings(config);
     this.headers = headerAttribution(config);
+    this.payloads = this.sanitizer === undefined ? factsOnlyPayloads : fullPayloads;
     this.sinks = sinks ?? sharedSinks(config, env);
   }
 
@@ -146,7 +154,7 @@ export class Pipeline {
 
   /** Processes one already-decoded serialized log. */
   processLog(log: unknown): readonly LlmCall[] {
-    const calls = callsFromLog(log);
+    const calls = callsFromLog(log, this.payloads);
     // MCP, A2A and guard-blocked requests (docs/design.md#mcp-and-a2a): not LLM calls, but AI data.
     const records = requestRecords(log, calls.length > 0);
     if (calls.length === 0 && records === undefined) {

@@ -3,8 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 // The fixture corpus is looked up in the `shared/` folder beside the repository clone, four levels
-// above this folder.
-export const CORPUS_DIR = path.resolve(__dirname, '../../../../shared/fixtures/kong-ai-proxy');
+// above this folder, unless KONG_AI_PROXY_FIXTURES names it (e.g. from a separate worktree).
+export const CORPUS_DIR =
+  process.env.KONG_AI_PROXY_FIXTURES ??
+  path.resolve(__dirname, '../../../../shared/fixtures/kong-ai-proxy');
 
 /** `false` when the corpus is there, else the one-line reason the corpus suites are skipped. */
 export const corpusSkip: string | false = existsSync(CORPUS_DIR)
