@@ -10,6 +10,7 @@ import type {
 } from '@opentelemetry/sdk-logs';
 import { selfObs } from '../selfobs/recorder';
 import { MAX_HELD_SPAN_BYTES } from './bounded-span-processor';
+import { HeldBudget } from './held-budget';
 
 /** Approximate size of a value: strings at 2 bytes a character, structures walked. */
 function valueBytes(value: unknown, depth = 0): number {
@@ -31,39 +32,31 @@ export function approximateLogRecordBytes(record: ReadableLogRecord): number {
 }
 
 export class BoundedLogProcessor implements LogRecordProcessor {
-  private pendingRecords = 0;
-  private pendingBytes = 0;
-  /** Sizes measured at emit, so settling does not walk the records again. */
-  private readonly sizes = new WeakMap<ReadableLogRecord, number>();
+  private readonly budget: HeldBudget<ReadableLogRecord>;
 
   constructor(
     private readonly inner: LogRecordProcessor,
-    private readonly maxRecords: number,
-    private readonly maxBytes: number = MAX_HELD_SPAN_BYTES,
-  ) {}
+    maxRecords: number,
+    maxBytes: number = MAX_HELD_SPAN_BYTES,
+  ) {
+    this.budget = new HeldBudget(maxRecords, maxBytes);
+  }
 
   /** Called by the exporter wrapper when an export has settled, either way. */
   settled(records: readonly ReadableLogRecord[]): void {
-    let bytes = 0;
-    for (const record of records) bytes += this.sizes.get(record) ?? 0;
-    this.pendingRecords = Math.max(0, this.pendingRecords - records.length);
-    this.pendingBytes = Math.max(0, this.pendingBytes - bytes);
+    this.budget.settle(records);
   }
 
   get held(): { readonly records: number; readonly bytes: number } {
-    return { records: this.pendingRecords, bytes: this.pendingBytes };
+    return { records: this.budget.count, bytes: this.budget.bytes };
   }
 
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
-    const bytes = approximateLogRecordBytes(record);
-    if (this.pendingRecords >= this.maxRecords || this.pendingBytes + bytes > this.maxBytes) {
+    if (this.budget.admit(record, approximateLogRecordBytes(record))) {
+      this.inner.onEmit(record, context);
+    } else {
       selfObs.eventDropped(this.held);
-      return;
     }
-    this.sizes.set(record, bytes);
-    this.pendingRecords += 1;
-    this.pendingBytes += bytes;
-    this.inner.onEmit(record, context);
   }
 
   forceFlush(): Promise<void> {

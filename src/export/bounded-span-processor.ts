@@ -1,10 +1,12 @@
 // Bounds the spans held for export, in count and in bytes, and counts what is dropped
-// (docs/design.md#bounded-memory). The SDK's BatchSpanProcessor drops silently when full and knows nothing of span size; here
-// every span accepted is tracked until its export settles, so the bounds cover queued and
-// in-flight spans. Bytes matter with content capture on, where one span can carry megabytes.
+// (docs/design.md#bounded-memory). The SDK's BatchSpanProcessor drops silently when full and
+// knows nothing of span size; here every span accepted is held until its export settles, so the
+// bounds cover queued and in-flight spans. Bytes matter with content capture on, where one span
+// can carry megabytes.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { selfObs } from '../selfobs/recorder';
+import { HeldBudget } from './held-budget';
 
 /** Bytes of all spans held per exporter pipeline: a dead collector costs at most this much. */
 export const MAX_HELD_SPAN_BYTES = 64 * 1024 * 1024;
@@ -31,26 +33,24 @@ function valueBytes(value: unknown): number {
 }
 
 export class BoundedSpanProcessor implements SpanProcessor {
-  private pendingSpans = 0;
-  private pendingBytes = 0;
+  private readonly budget: HeldBudget<ReadableSpan>;
 
   constructor(
     private readonly inner: SpanProcessor,
-    private readonly maxSpans: number,
-    private readonly maxBytes: number = MAX_HELD_SPAN_BYTES,
-  ) {}
+    maxSpans: number,
+    maxBytes: number = MAX_HELD_SPAN_BYTES,
+  ) {
+    this.budget = new HeldBudget(maxSpans, maxBytes);
+  }
 
   /** Called by the exporter wrapper when an export has settled, either way. */
   settled(spans: readonly ReadableSpan[]): void {
-    let bytes = 0;
-    for (const span of spans) bytes += approximateSpanBytes(span);
-    this.pendingSpans = Math.max(0, this.pendingSpans - spans.length);
-    this.pendingBytes = Math.max(0, this.pendingBytes - bytes);
+    this.budget.settle(spans);
   }
 
   /** Spans and bytes accepted and not yet settled. */
   get held(): { readonly spans: number; readonly bytes: number } {
-    return { spans: this.pendingSpans, bytes: this.pendingBytes };
+    return { spans: this.budget.count, bytes: this.budget.bytes };
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -58,14 +58,8 @@ export class BoundedSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    const bytes = approximateSpanBytes(span);
-    if (this.pendingSpans >= this.maxSpans || this.pendingBytes + bytes > this.maxBytes) {
-      selfObs.spanDropped(this.held);
-      return;
-    }
-    this.pendingSpans += 1;
-    this.pendingBytes += bytes;
-    this.inner.onEnd(span);
+    if (this.budget.admit(span, approximateSpanBytes(span))) this.inner.onEnd(span);
+    else selfObs.spanDropped(this.held);
   }
 
   forceFlush(): Promise<void> {
